@@ -1,0 +1,72 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { performance } from 'node:perf_hooks';
+import type { TributaryEvent } from '../../src/core/event.ts';
+import type { SimulatedFleet } from '../../src/simulate/causal-fleet.ts';
+import { fleetEvent } from '../../src/simulate/fleet-events.ts';
+import { createOrderingStage } from '../../src/stages/order-logs/ordering-stage.ts';
+import { FakeClock } from '../../src/stages/order-logs/testing.ts';
+
+export interface Throughput {
+  events: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  /** Largest heap the stage held beyond the events themselves, measured after a full collection. */
+  peakRetainedBytes: number;
+}
+
+setFlagsFromString('--expose_gc');
+const collect = runInNewContext('gc') as () => void;
+
+function retainedHeap(): number {
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * How fast the stage itself goes, and what it holds: the first `count` deliveries are built as events
+ * beforehand (the simulator's own cost is not counted), then offered in 5 ms batches of simulated
+ * arrival time, ticking every 50 ms, as fast as the CPU allows. Every simulated second the heap is
+ * measured after a full collection (outside the timed part).
+ */
+export async function measureThroughput(fleet: SimulatedFleet, count: number): Promise<Throughput> {
+  const deliveries = fleet.deliveries.filter((d) => !d.duplicate).slice(0, count);
+  const batches: { at: number; events: TributaryEvent[] }[] = [];
+  for (const d of deliveries) {
+    const last = batches[batches.length - 1];
+    if (last && d.arrivalMs - last.at < 5) last.events.push(fleetEvent(fleet, d.event));
+    else batches.push({ at: d.arrivalMs, events: [fleetEvent(fleet, d.event)] });
+  }
+  const clock = new FakeClock(batches[0]?.at ?? 0);
+  const stage = createOrderingStage({ now: clock.now }, null, { setOrderKeys: async () => 0 });
+  const base = retainedHeap();
+  let peak = 0;
+  let wall = 0;
+  let cpu = 0;
+  let nextTick = clock.ms + 50;
+  let nextSample = clock.ms + 1_000;
+  for (const batch of batches) {
+    const w0 = performance.now();
+    const c0 = process.cpuUsage();
+    for (; nextTick <= batch.at; nextTick += 50) {
+      clock.ms = nextTick;
+      stage.tick();
+    }
+    clock.ms = batch.at;
+    stage.offer(batch.events);
+    const c = process.cpuUsage(c0);
+    cpu += c.user + c.system;
+    wall += performance.now() - w0;
+    if (clock.ms >= nextSample) {
+      nextSample += 1_000;
+      peak = Math.max(peak, retainedHeap() - base);
+    }
+  }
+  await stage.shutdown(Date.now() + 60_000);
+  return {
+    events: deliveries.length,
+    wallSeconds: wall / 1000,
+    cpuSeconds: cpu / 1e6,
+    peakRetainedBytes: peak,
+  };
+}

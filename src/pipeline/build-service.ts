@@ -1,0 +1,222 @@
+import type { Logger } from 'pino';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createApp } from '../api/app.ts';
+import type { TributaryConfig } from '../config/schema.ts';
+import { createPipelineMetrics } from '../core/counters.ts';
+import { parseApiKeysEnv, hashSecret, type ApiKeyRecord } from '../api/auth/api-keys.ts';
+import { SqliteAuditLog } from '../store/sqlite/sqlite-audit-log.ts';
+import { SqliteKeyStore } from '../store/sqlite/sqlite-key-store.ts';
+import type { Component } from '../core/lifecycle.ts';
+import type { TributaryEvent } from '../core/event.ts';
+import { openDatabase } from '../store/sqlite/open-database.ts';
+import { RetentionSweeper } from '../store/retention-sweeper.ts';
+import { SqliteServiceCatalog } from '../store/sqlite/sqlite-service-catalog.ts';
+import { createServiceResolver, resolveServices } from '../stages/resolve-services/resolve-service.ts';
+import { HttpServer } from './http-server.ts';
+import { buildStorage } from './build-backends.ts';
+import { buildQueue } from './build-queue.ts';
+import { createStateBackend } from '../state/create-state-backend.ts';
+import { Intake } from './intake.ts';
+import { createStoreSink } from './store-sink.ts';
+import { buildSources } from './build-sources.ts';
+import { dashboardRoutes } from '../dashboards/routes.ts';
+import { createOnFirstSeen } from '../dashboards/on-first-seen.ts';
+import { webRoutes } from '../web/routes.ts';
+import { traceRoutes } from '../api/routes/traces.ts';
+import { createLinkTracesStage } from '../stages/link-traces/link-traces-stage.ts';
+import { SqliteCallEndIndex } from '../stages/link-traces/sqlite-call-end-index.ts';
+import { SqliteTraceLinkIndex } from '../stages/link-traces/sqlite-trace-link-index.ts';
+import { createTraceFinder } from '../stages/link-traces/trace-finder.ts';
+import { buildAlerting } from './build-alerting.ts';
+
+export interface Service {
+  /** Starts every component in dependency order; resolves when the API listens. */
+  start(): Promise<void>;
+  /** Stops intake, drains, flushes, closes: in that order, by `deadline` (epoch ms). Idempotent. */
+  shutdown(deadline: number): Promise<void>;
+  readonly url: string;
+  readonly intake: Intake;
+}
+
+/**
+ * The composition of one Tributary process: sources -> intake -> queue -> store, and the API over the
+ * store. This is the only place that knows the graph; components never import each other.
+ */
+export async function buildService(config: TributaryConfig, logger: Logger): Promise<Service> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createPipelineMetrics(registry);
+
+  const db = openDatabase(config.storage.dataDir);
+  const storage = await buildStorage(config, db, logger);
+  const { store, deadLetters } = storage;
+  const state = await createStateBackend(config.state, config.storage.dataDir);
+  const catalog = new SqliteServiceCatalog(db);
+  const onFirstSeen = createOnFirstSeen({
+    config: config.dashboards,
+    logger,
+    counters: metrics.forComponent('dashboards'),
+    teams: config.auth.teams,
+  });
+  const observeServices = async (events: readonly TributaryEvent[]): Promise<void> => {
+    const sightings = events.flatMap((e) =>
+      e.service
+        ? [
+            {
+              name: e.service,
+              time: e.time,
+              source: e.source,
+              kind: e.kind,
+              host: e.host,
+              container: e.container,
+            },
+          ]
+        : [],
+    );
+    if (sightings.length > 0) void onFirstSeen(await catalog.observe(sightings));
+  };
+  // Trace links are recorded as events are stored and followed when a trace is read (GET /v1/traces/:id).
+  const linkIndex = new SqliteTraceLinkIndex(db);
+  const callEnds = new SqliteCallEndIndex(db);
+  const linkTraces = createLinkTracesStage({ index: linkIndex, ends: callEnds });
+  const audit = new SqliteAuditLog(db);
+  const alerting = buildAlerting(config, { db, state, audit, logger });
+  const afterStore = async (events: readonly TributaryEvent[]): Promise<void> => {
+    await observeServices(events);
+    await linkTraces.onStored(events);
+    await alerting.consume(events);
+  };
+  const sink = createStoreSink(store, metrics.forComponent('store'), afterStore);
+  const transport = await buildQueue(config, { sink, store, deadLetters, metrics, registry, logger });
+  const { queue } = transport;
+  new Gauge({
+    name: 'tributary_queue_depth',
+    help: 'Events accepted and not yet stored.',
+    registers: [registry],
+    collect() {
+      this.set(queue.depth ?? 0);
+    },
+  });
+  const resolveService = createServiceResolver(config.services.aliases);
+  const intake = new Intake(
+    queue,
+    deadLetters,
+    metrics,
+    (events) => linkTraces.enrich(resolveServices(events, resolveService)),
+    transport.storesBeforeAnswer,
+  );
+  const keyStore = new SqliteKeyStore(db);
+  const configuredKeys = configKeys(config);
+  const keys = (): ApiKeyRecord[] => [...configuredKeys, ...keyStore.list()];
+  let shuttingDown = false;
+  const sources = buildSources(config, { intake, db, logger, metrics });
+  const app = createApp({
+    routes: [
+      ...sources.routes,
+      dashboardRoutes({ catalog, dashboards: config.dashboards, teams: config.auth.teams, logger }),
+      webRoutes({ catalog, store }),
+      ...alerting.routes((team) => config.auth.teams[team]?.services ?? [team]),
+      traceRoutes({
+        traces: createTraceFinder({ store, index: linkIndex, ends: callEnds }),
+        servicesOfTeam: (team) => config.auth.teams[team]?.services ?? [team],
+      }),
+    ],
+    intake,
+    store,
+    rejections: deadLetters,
+    catalog,
+    registry,
+    readiness: [
+      ...storage.readiness,
+      {
+        name: config.state.redisUrl ? 'redis' : 'state',
+        check: async () => {
+          try {
+            await state.ping();
+            return { ok: true };
+          } catch (err) {
+            return { ok: false, detail: (err as Error).message };
+          }
+        },
+      },
+    ],
+    isShuttingDown: () => shuttingDown,
+    logger,
+    audit,
+    keys,
+    keyAdmin: {
+      list: () => [
+        ...configuredKeys.map(({ sha256: _h, ...k }) => ({ ...k, origin: 'config' as const })),
+        ...keyStore.list().map(({ sha256: _h, ...k }) => ({ ...k, origin: 'api' as const })),
+      ],
+      create: (record, createdBy) =>
+        !configuredKeys.some((k) => k.name === record.name) && keyStore.create(record, createdBy),
+      delete: (name) => keyStore.delete(name),
+    },
+    servicesOfTeam: (team) => config.auth.teams[team]?.services ?? [team],
+    rateLimit: config.auth.rateLimit,
+  });
+  const http = new HttpServer(app, config.server);
+  const retention = new RetentionSweeper(
+    store,
+    { retentionMs: config.storage.retention, intervalMs: config.storage.retentionSweepInterval },
+    logger,
+  );
+  // Shutdown order: stop intake first, then drain, then close storage.
+  const components: Component[] = [
+    http,
+    ...sources.components,
+    ...transport.components,
+    retention,
+    ...alerting.components,
+    state,
+    ...storage.components,
+  ];
+  let stopping: Promise<void> | null = null;
+
+  return {
+    intake,
+    get url() {
+      return http.url;
+    },
+    async start() {
+      for (const component of [...components].reverse()) await component.start();
+      logger.info(
+        {
+          url: http.url,
+          dataDir: config.storage.dataDir,
+          store: storage.kind,
+          transport: config.kafka.brokers ? 'kafka' : 'in-process',
+          state: config.state.redisUrl ? 'redis' : 'sqlite',
+        },
+        'tributary is serving',
+      );
+    },
+    shutdown(deadline) {
+      stopping ??= (async () => {
+        shuttingDown = true;
+        for (const component of components) {
+          try {
+            await component.shutdown(deadline);
+          } catch (err) {
+            logger.error({ err, component: component.name }, 'component did not shut down cleanly');
+          }
+        }
+        if (db.open) db.close();
+        logger.info('tributary stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Keys from the config file and TRIBUTARY_API_KEYS, hashed (main.ts has already refused malformed ones). */
+export function configKeys(config: TributaryConfig): ApiKeyRecord[] {
+  const fromFile = config.auth.keys.map((k) => ({
+    name: k.name,
+    sha256: k.sha256 ?? hashSecret(k.secret as string),
+    scopes: k.scopes,
+    team: k.team ?? null,
+  }));
+  return [...fromFile, ...parseApiKeysEnv(config.auth.keysEnv ?? '').keys];
+}

@@ -1,0 +1,1 @@
+export { parseJsonKeepingBigIntegers } from '../../core/json-big-integers.ts';

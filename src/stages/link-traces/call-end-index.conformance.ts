@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { CallEnd } from './call-end.ts';
+import type { CallEndIndex, CallEndQuery } from './call-end-index.ts';
+
+function end(n: number, overrides: Partial<CallEnd> = {}): CallEnd {
+  return {
+    key: 'h:pricing.internal',
+    system: 'otel',
+    role: 'server',
+    startMs: 1000 + n,
+    endMs: 1010 + n,
+    traceId: n.toString(16).padStart(32, '0'),
+    spanId: n.toString(16).padStart(16, '0'),
+    port: '3000',
+    path: '/price',
+    method: 'POST',
+    ...overrides,
+  };
+}
+
+const query = (overrides: Partial<CallEndQuery> = {}): CallEndQuery => ({
+  keys: ['h:pricing.internal'],
+  system: 'otel',
+  role: 'server',
+  fromMs: 0,
+  toMs: 1e12,
+  limit: 100,
+  ...overrides,
+});
+
+/** The CallEndIndex contract (call-end-index.ts), for every implementation. */
+export function callEndIndexConformance(create: () => Promise<CallEndIndex>): void {
+  it('finds ends by key, system, role and start window (inclusive), in start order', async () => {
+    const index = await create();
+    await index.add([end(3), end(1), end(2), end(4, { system: 'pinpoint' }), end(5, { role: 'client' })]);
+    await index.add([end(6, { key: 'h:catalog.internal' })]);
+    assert.deepEqual(
+      (await index.near(query())).map((e) => e.startMs),
+      [1001, 1002, 1003],
+    );
+    assert.deepEqual(
+      (await index.near(query({ fromMs: 1002, toMs: 1003 }))).map((e) => e.startMs),
+      [1002, 1003],
+    );
+    assert.deepEqual(await index.near(query({ keys: ['h:nowhere'] })), []);
+    assert.deepEqual(await index.near(query({ role: 'client' })), [end(5, { role: 'client' })]);
+  });
+
+  it('keeps every field, and an end added twice once', async () => {
+    const index = await create();
+    await index.add([end(1, { port: null, method: null }), end(1, { port: null, method: null })]);
+    assert.deepEqual(await index.near(query()), [end(1, { port: null, method: null })]);
+  });
+
+  it('returns a span indexed under several keys once when asked for them all', async () => {
+    const index = await create();
+    await index.add([end(1), end(1, { key: 'p:/price' })]);
+    const found = await index.near(query({ keys: ['h:pricing.internal', 'p:/price'] }));
+    assert.equal(found.length, 1);
+  });
+
+  it('returns at most `limit` ends, the earliest', async () => {
+    const index = await create();
+    await index.add(Array.from({ length: 30 }, (_, i) => end(30 - i)));
+    const found = await index.near(query({ limit: 5 }));
+    assert.deepEqual(
+      found.map((e) => e.startMs),
+      [1001, 1002, 1003, 1004, 1005],
+    );
+  });
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { TraceLink } from './trace-link.ts';
+import type { TraceLinkIndex } from './trace-link-index.ts';
+
+const t = (n: number): string => n.toString(16).padStart(32, '0');
+
+function link(parent: number, child: number, kind: TraceLink['kind'] = 'header'): TraceLink {
+  return {
+    kind,
+    relation: 'calls',
+    parent: { traceId: t(parent), spanId: 'aa'.repeat(8) },
+    child: { traceId: t(child), spanId: 'bb'.repeat(8) },
+    calleeSpanId: kind === 'header' ? 'cc'.repeat(8) : null,
+  };
+}
+
+/** The TraceLinkIndex contract (trace-link-index.ts), for every implementation. */
+export function traceLinkIndexConformance(create: () => Promise<TraceLinkIndex>): void {
+  it('finds a link from either of its traces', async () => {
+    const index = await create();
+    await index.add([link(1, 2)]);
+    assert.deepEqual(await index.linksOf([t(1)]), [link(1, 2)]);
+    assert.deepEqual(await index.linksOf([t(2)]), [link(1, 2)]);
+    assert.deepEqual(await index.linksOf([t(3)]), []);
+  });
+
+  it('keeps a link added twice once, and returns each link once for several trace ids', async () => {
+    const index = await create();
+    await index.add([link(1, 2), link(1, 2)]);
+    await index.add([link(1, 2), link(2, 3, 'traceparent')]);
+    const found = await index.linksOf([t(1), t(2), t(3), t(2)]);
+    assert.equal(found.length, 2);
+    assert.deepEqual(found.map((l) => l.kind).sort(), ['header', 'traceparent']);
+  });
+
+  it('tells links apart by every field (kind, spans, callee id)', async () => {
+    const index = await create();
+    const other = { ...link(1, 2), calleeSpanId: 'dd'.repeat(8) };
+    await index.add([link(1, 2), other, link(1, 2, 'log')]);
+    assert.equal((await index.linksOf([t(1)])).length, 3);
+  });
+
+  it('answers many trace ids at once', async () => {
+    const index = await create();
+    await index.add(Array.from({ length: 1200 }, (_, i) => link(i + 1, i + 5000)));
+    const found = await index.linksOf(Array.from({ length: 1200 }, (_, i) => t(i + 5000)));
+    assert.equal(found.length, 1200);
+  });
+
+  it('returns copies: changing an answer changes nothing stored', async () => {
+    const index = await create();
+    await index.add([link(1, 2)]);
+    const [found] = await index.linksOf([t(1)]);
+    if (found) found.parent.traceId = t(9);
+    assert.deepEqual(await index.linksOf([t(1)]), [link(1, 2)]);
+  });
+}

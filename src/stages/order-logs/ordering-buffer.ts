@@ -1,0 +1,446 @@
+import { AppliedOffsets } from './applied-offsets.ts';
+import { assignKey } from './assign-key.ts';
+import { CandidateQueue } from './candidate-queue.ts';
+import { CausalIndex } from './causal-index.ts';
+import type { HostOffsets } from './host-offsets.ts';
+import { placeLog } from './log-placement.ts';
+import type { OffsetSample } from './offset-sample.ts';
+import type { OrderKey } from './order-key.ts';
+import type { OrderRecord } from './order-record.ts';
+import { createPoint, pointId, type Point, type ReleasedPoint } from './point.ts';
+import { HostProgress } from './host-progress.ts';
+import { blockerOf, boundsOf, calleeKey, hasChild, PROGRESS, skip } from './point-links.ts';
+import { sequenceRef, type SourceTrack } from './source-track.ts';
+import { childRef, SpanEntry } from './span-entry.ts';
+import { SpanExpectations } from './span-expectations.ts';
+import { nsToMs, offsetSamplesOf } from './span-offset-samples.ts';
+import { PrecisionTracker } from './timestamp-precision.ts';
+import { Waiters } from './waiters.ts';
+import type { Watermarks } from './watermarks.ts';
+
+export interface BufferOptions {
+  /** How long an event may wait for a missing or pending predecessor (processing time). */
+  maxWaitMs: number;
+  /** How long an event may stay unreleased at all. */
+  maxHoldMs: number;
+  /** Estimated memory of buffered events beyond which the watermark is forced forward. */
+  maxBufferBytes: number;
+  /** How long keyed spans and emitters are remembered for events arriving after them. */
+  retainMs: number;
+  /** Spans remembered at most (the oldest idle ones go first). */
+  maxSpans: number;
+  /** Share of named spans that must have turned up before missing ones are waited for. */
+  spanCoverageThreshold: number;
+  /** Ids remembered per generation for dropping duplicates. */
+  dedupCapacity: number;
+}
+
+export type { ReleasedPoint } from './point.ts';
+export { nsToMs } from './span-offset-samples.ts';
+export { compareReleased } from './release-order.ts';
+
+export interface BufferCounters {
+  duplicates: number;
+  late: number;
+  forced: number;
+  capForced: number;
+  timeouts: number;
+  cycles: number;
+  violations: number;
+  offsetSamples: number;
+}
+
+/**
+ * The bounded reordering buffer. Events come in as records; each becomes one point (a log) or two (a
+ * span's start and end). A point waits until the watermark passes its offset-corrected time, then until
+ * its visible predecessors are keyed (pending ones, and missing ones that are expected: a dense emitter's
+ * gap, a named span), up to `maxWaitMs`; then it is keyed with the HLC rule over its predecessors and
+ * released. Deadlines, the hold limit and the byte cap force release; cycles claimed by bad data are
+ * broken when a wait would close one. Nothing is ever dropped but exact duplicates.
+ */
+export class OrderingBuffer {
+  private readonly index: CausalIndex;
+  private readonly precision = new Map<string, PrecisionTracker>();
+  private readonly waiters = new Waiters();
+  private readonly pending = new CandidateQueue();
+  /**
+   * Every point in arrival order, which is also wait-deadline and hold-deadline order (both are arrival
+   * plus a constant): two cursors walk it instead of deadline heaps.
+   */
+  private arrivals: Point[] = [];
+  private waitHead = 0;
+  private holdHead = 0;
+  private readonly expectations: SpanExpectations;
+  private readonly progress: HostProgress;
+  private ready: Point[] = [];
+  private released: ReleasedPoint[] = [];
+  private readonly keyedSpans = new Set<SpanEntry>();
+  private lastSweepMs = -Infinity;
+  private readonly applied: AppliedOffsets;
+  bufferedBytes = 0;
+  unreleased = 0;
+  readonly counters: BufferCounters = {
+    duplicates: 0,
+    late: 0,
+    forced: 0,
+    capForced: 0,
+    timeouts: 0,
+    cycles: 0,
+    violations: 0,
+    offsetSamples: 0,
+  };
+
+  constructor(
+    private readonly options: BufferOptions,
+    private readonly offsets: HostOffsets,
+    private readonly watermarks: Watermarks,
+    /** Offset samples this buffer observed (shared with other replicas). */
+    private readonly onSample: (sample: OffsetSample) => void = () => {},
+    /** After how long a silent log stream no longer holds back the span ends of its host. */
+    streamIdleMs = 2_000,
+  ) {
+    this.index = new CausalIndex(options);
+    this.applied = new AppliedOffsets(offsets);
+    this.expectations = new SpanExpectations(options.spanCoverageThreshold, 60_000);
+    this.progress = new HostProgress(streamIdleMs);
+  }
+
+  /** Takes one event in; false when it was a duplicate. */
+  add(r: OrderRecord, nowMs: number): boolean {
+    const track = this.index.track(r, nowMs);
+    if (this.index.duplicate(r, track)) {
+      this.counters.duplicates += 1;
+      return false;
+    }
+    let tracker = this.precision.get(r.stream);
+    if (!tracker) this.precision.set(r.stream, (tracker = new PrecisionTracker()));
+    const half = tracker.observe(r.startNs);
+    if (r.kind === 'log') {
+      const span =
+        r.traceId !== null && r.spanId !== null ? this.index.span(r.traceId, r.spanId, nowMs) : null;
+      const p = this.point(r, 'log', r.startNs, half, nowMs, span, null, track);
+      span?.addLog(p);
+      track?.addPending(p);
+      p.lateArrival = this.watermarks.observe(r.stream, p.candidateMs, nowMs);
+      this.enqueue(p, r.bytes);
+      if (r.host !== null) this.ready.push(...this.progress.logArrived(r.host, r.stream, r.startNs, nowMs));
+      if (track)
+        this.wake(this.waiters.take('seq', () => sequenceRef(track.sourceKey, r.sequence as bigint)));
+      return true;
+    }
+    this.expectations.spanArrived(nowMs);
+    const canonical =
+      r.traceId !== null && r.spanId !== null ? this.index.span(r.traceId, r.spanId, nowMs) : null;
+    // A second span with the same id is broken data: it keeps its own points but links to nothing.
+    const own = canonical && canonical.record === null ? canonical : new SpanEntry('detached', r.id);
+    const hasParent = r.traceId !== null && r.parentSpanId !== null && r.parentSpanId !== r.spanId;
+    const parent = hasParent ? this.index.span(r.traceId as string, r.parentSpanId as string, nowMs) : null;
+    const start = this.point(r, 'start', r.startNs, half, nowMs, own, parent, track);
+    const end = this.point(r, 'end', r.endNs ?? r.startNs, half, nowMs, own, parent, null);
+    own.record = r;
+    own.start = start;
+    own.end = end;
+    track?.addPending(start);
+    if (parent && r.spanKind !== 'consumer') parent.addChildEnd(end);
+    // A server span turning up after its client span was keyed: such calls do have one, keep waiting.
+    const caller = parent?.record;
+    if (caller?.spanKind === 'client' && parent?.end?.state === 'final' && !hasChild(parent)) {
+      this.expectations.outcome('child', calleeKey(caller), true);
+    }
+    end.lateArrival = this.watermarks.observe(r.stream, end.candidateMs, nowMs);
+    this.enqueue(start, r.bytes);
+    this.enqueue(end, 0);
+    this.observeOffsets(own, parent, tracker);
+    this.wake(this.waiters.take('span', () => own.ref));
+    if (hasParent)
+      this.wake(this.waiters.take('child', () => childRef(r.traceId as string, r.parentSpanId as string)));
+    if (track) this.wake(this.waiters.take('seq', () => sequenceRef(track.sourceKey, r.sequence as bigint)));
+    return true;
+  }
+
+  /** Releases what can be released at `nowMs`; `flush` releases everything (shutdown). */
+  process(nowMs: number, flush = false): void {
+    this.pending.takeUpTo(flush ? Infinity : this.watermarks.release(nowMs), this.gate);
+    this.ready.push(...this.progress.releaseIdle(nowMs));
+    this.drain(nowMs);
+    const arrivals = this.arrivals;
+    while (this.waitHead < arrivals.length) {
+      const p = arrivals[this.waitHead] as Point;
+      if (!flush && p.waitUntilMs > nowMs) break;
+      this.waitHead += 1;
+      if (p.state === 'gated' && p.blockedOn !== null) {
+        this.counters.timeouts += 1;
+        this.forceChain(p, nowMs);
+        this.drain(nowMs);
+      }
+    }
+    while (this.holdHead < arrivals.length) {
+      const p = arrivals[this.holdHead] as Point;
+      if (!flush && p.holdUntilMs > nowMs) break;
+      this.holdHead += 1;
+      if (p.state === 'final') continue;
+      if (p.state === 'pending') {
+        p.capForced = true;
+        this.gate(p);
+      }
+      this.forceChain(p, nowMs);
+      this.drain(nowMs);
+    }
+    if (this.holdHead > 4096 && this.holdHead > arrivals.length / 2) {
+      this.arrivals = arrivals.slice(this.holdHead);
+      this.waitHead -= this.holdHead;
+      this.holdHead = 0;
+    }
+    while (this.bufferedBytes > this.options.maxBufferBytes && this.pending.size > 0) {
+      const p = this.pending.takeEarliest() as Point;
+      if (p.state !== 'pending') continue;
+      this.watermarks.forceTo(p.candidateMs);
+      p.capForced = true;
+      this.counters.capForced += 1;
+      this.gate(p);
+      this.forceChain(p, nowMs);
+      this.drain(nowMs);
+    }
+    if (nowMs - this.lastSweepMs >= this.options.retainMs / 4) this.sweep(nowMs);
+  }
+
+  /** Points released since the last call, in the order they were keyed. */
+  takeReleased(): ReleasedPoint[] {
+    const out = this.released;
+    this.released = [];
+    return out;
+  }
+
+  /** Spans whose start or end got a key since the last call (to share with other replicas). */
+  takeKeyedSpans(): SpanEntry[] {
+    const out = [...this.keyedSpans];
+    this.keyedSpans.clear();
+    return out;
+  }
+
+  /** References waited for that another replica may have keyed (see Waiters.awaited). */
+  awaitedSpans(arrivedBeforeMs: number, limit: number, eligible: (ref: string) => boolean): string[] {
+    return this.waiters.awaited(arrivedBeforeMs, limit, eligible);
+  }
+
+  /**
+   * Keys another replica gave a span (`span` reference) or the child of a span (`child` reference): what
+   * waited for them can go on. A child counts once its end is keyed.
+   */
+  remoteSpan(ref: string, startKey: OrderKey, endKey: OrderKey | null, nowMs: number): void {
+    const [kind, traceId, spanId] = ref.split('\u0000');
+    if (traceId === undefined || spanId === undefined) return;
+    const entry = this.index.span(traceId, spanId, nowMs);
+    if (kind === 'child') {
+      if (endKey === null) return;
+      entry.childEndKeyed(null, endKey);
+      entry.childStartKeyed(startKey);
+      entry.remoteChildEnded = true;
+      this.wake(this.waiters.take('child', () => ref));
+      return;
+    }
+    if (kind !== 'span' || entry.record !== null) return;
+    entry.startKey = startKey;
+    entry.endKey = endKey;
+    entry.remote = true;
+    this.wake(this.waiters.take('span', () => ref));
+  }
+
+  private point(
+    r: OrderRecord,
+    role: Point['role'],
+    rawNs: bigint,
+    half: bigint,
+    nowMs: number,
+    span: SpanEntry | null,
+    parent: SpanEntry | null,
+    track: SourceTrack | null,
+  ): Point {
+    const offset = r.host === null ? null : this.offsets.offsetAt(r.host, nsToMs(rawNs));
+    return createPoint({
+      record: r,
+      role,
+      rawNs,
+      halfGranularityNs: half,
+      // The start of its granule: a stream has surely got that far (the middle would claim too much).
+      candidateMs: nsToMs(rawNs) - (offset?.offsetMs ?? 0),
+      arrivalMs: nowMs,
+      waitUntilMs: nowMs + this.options.maxWaitMs,
+      holdUntilMs: nowMs + this.options.maxHoldMs,
+      span,
+      parent,
+      track: role === 'end' ? null : track,
+    });
+  }
+
+  private enqueue(p: Point, bytes: number): void {
+    this.bufferedBytes += bytes + 120;
+    this.unreleased += 1;
+    this.pending.push(p);
+    this.arrivals.push(p);
+  }
+
+  private readonly gate = (p: Point): void => {
+    if (p.state !== 'pending') return;
+    p.state = 'gated';
+    this.ready.push(p);
+  };
+
+  private drain(nowMs: number): void {
+    while (this.ready.length > 0) {
+      const batch = this.ready;
+      this.ready = [];
+      for (const p of batch) this.examine(p, nowMs);
+    }
+  }
+
+  private examine(p: Point, nowMs: number): void {
+    if (p.state !== 'gated') return;
+    p.blockedOn = null;
+    for (;;) {
+      const blocker = blockerOf(
+        p,
+        { expectations: this.expectations, progress: this.progress, nowMs },
+        false,
+      );
+      if (blocker === null) return this.finalize(p, nowMs);
+      if (blocker === PROGRESS) {
+        this.progress.wait(p.record.host as string, p);
+        return this.block(p, blocker);
+      }
+      if (typeof blocker === 'string') {
+        this.waiters.add(blocker, p);
+        return this.block(p, blocker);
+      }
+      if (nowMs >= p.waitUntilMs) return this.forceChain(p, nowMs);
+      if (this.reaches(blocker, p)) {
+        this.counters.cycles += 1;
+        skip(p, pointId(blocker));
+        continue;
+      }
+      (blocker.waiters ??= []).push(p);
+      return this.block(p, blocker);
+    }
+  }
+
+  private block(p: Point, on: Point | string): void {
+    p.blockedOn = on;
+  }
+
+  /** Whether following what `from` waits for leads back to `to` (a cycle bad data would close). */
+  private reaches(from: Point, to: Point): boolean {
+    let at: Point | string | null = from;
+    for (let steps = 0; steps < 64 && at !== null && typeof at !== 'string'; steps++) {
+      if (at === to) return true;
+      at = at.blockedOn;
+    }
+    return false;
+  }
+
+  /**
+   * Keys `root` now, giving up on what is missing: pending predecessors are keyed first (whatever the
+   * watermark says), depth first with an explicit stack; a predecessor already on the stack is a cycle.
+   */
+  private forceChain(root: Point, nowMs: number): void {
+    const stack: Point[] = [root];
+    const onStack = new Set<Point>([root]);
+    const ctx = { expectations: this.expectations, progress: this.progress, nowMs };
+    while (stack.length > 0) {
+      const x = stack[stack.length - 1] as Point;
+      if (x.state === 'final') {
+        stack.pop();
+        continue;
+      }
+      const blocker = blockerOf(x, ctx, true);
+      if (blocker === null || typeof blocker === 'string') {
+        if (x.state === 'pending') x.state = 'gated';
+        this.finalize(x, nowMs);
+        stack.pop();
+      } else if (onStack.has(blocker)) {
+        this.counters.cycles += 1;
+        skip(x, pointId(blocker));
+      } else {
+        stack.push(blocker);
+        onStack.add(blocker);
+      }
+    }
+  }
+
+  private finalize(p: Point, nowMs: number): void {
+    const r = p.record;
+    // An emitter's HLC stamp is its own causally consistent clock: such events are keyed by it, as is.
+    const stamp = p.role === 'end' ? null : r.hlc;
+    const offset = r.host === null || stamp !== null ? null : this.applied.at(r.host, nsToMs(p.rawNs));
+    const raw =
+      p.role === 'log'
+        ? placeLog(
+            r,
+            p.halfGranularityNs,
+            p.span,
+            p.track?.granules.position(p.rawNs, r.sequence as bigint) ?? 0.5,
+          )
+        : p.rawNs + p.halfGranularityNs;
+    const pt = stamp?.l ?? raw - BigInt(Math.round((offset?.offsetMs ?? 0) * 1e6));
+    const { lower, upper } = boundsOf(p);
+    const assigned = assignKey({ pt, lower, upper, stamp });
+    const key = assigned.key;
+    p.key = key;
+    p.state = 'final';
+    p.offset = offset;
+    p.blockedOn = null;
+    p.late = p.lateArrival || upper !== null;
+    p.forced = p.capForced || (p.skipped !== null && p.skipped.size > 0);
+    p.violated = assigned.violated;
+    p.releasedMs = nowMs;
+    if (p.late) this.counters.late += 1;
+    if (p.forced) this.counters.forced += 1;
+    if (assigned.violated) this.counters.violations += 1;
+    if (p.role === 'log') {
+      if (p.span) {
+        p.span.logKeyed(p, key);
+        this.expectations.outcome('log', r.host, p.span.present);
+      }
+    } else if (p.role === 'start') {
+      const own = p.span as SpanEntry;
+      own.startKey = key;
+      this.keyedSpans.add(own);
+      if (p.parent) {
+        p.parent.childStartKeyed(key);
+        this.expectations.outcome('parent', r.host, p.parent.present);
+      }
+    } else {
+      const own = p.span as SpanEntry;
+      own.endKey = key;
+      this.keyedSpans.add(own);
+      p.parent?.childEndKeyed(p, key);
+      if (r.spanKind === 'client') this.expectations.outcome('child', calleeKey(r), hasChild(own));
+    }
+    p.track?.keyed(p);
+    this.bufferedBytes -= (p.role === 'start' || p.role === 'log' ? r.bytes : 0) + 120;
+    this.unreleased -= 1;
+    this.released.push(p as ReleasedPoint);
+    const waiters = p.waiters;
+    p.waiters = null;
+    if (waiters) for (const w of waiters) if (w.blockedOn === p) this.ready.push(w);
+  }
+
+  private wake(points: readonly Point[]): void {
+    for (const w of points) this.ready.push(w);
+  }
+
+  private observeOffsets(own: SpanEntry, parent: SpanEntry | null, tracker: PrecisionTracker): void {
+    for (const sample of offsetSamplesOf(own, parent, nsToMs(tracker.halfGranularity() * 2n))) {
+      this.counters.offsetSamples += 1;
+      this.offsets.add(sample);
+      this.onSample(sample);
+    }
+    parent?.addChild(own.record as OrderRecord);
+  }
+
+  /** Forgets idle spans and emitters, and waits that have moved on. */
+  private sweep(nowMs: number): void {
+    this.lastSweepMs = nowMs;
+    this.index.sweep(nowMs);
+    this.waiters.sweep();
+  }
+}

@@ -1,0 +1,119 @@
+import type { OrderingConfig } from './config.ts';
+import type { HostOffsets } from './host-offsets.ts';
+import type { OffsetSample } from './offset-sample.ts';
+import { formatOrderKey, parseOrderKey } from './order-key.ts';
+import type { OrderingBuffer } from './ordering-buffer.ts';
+import type { OrderingSharedState, SharedSpanKeys } from './shared-state.ts';
+import { childRef } from './span-entry.ts';
+
+/**
+ * The stage's side of the shared state: publishes keyed spans, looks up spans that events wait for and
+ * that live in other partitions, and trades clock-offset samples. Calls are serialized and never block a
+ * tick: their results are applied at the start of the next one. A failing shared state only costs
+ * order quality (waits time out, offsets are estimated from local samples).
+ */
+export class SharedExchange {
+  private chain: Promise<void> = Promise.resolve();
+  private lookupInFlight = false;
+  private exchangeInFlight = false;
+  private cursor = '';
+  private lastExchangeMs = -Infinity;
+  /** Per pair, the samples with the tightest bounds since the last exchange (a few per second suffice). */
+  private outbox = new Map<string, { lo: OffsetSample | null; hi: OffsetSample | null }>();
+  private readonly lookedUp = new Map<string, number>();
+  private foundSpans: SharedSpanKeys[] = [];
+  private receivedSamples: OffsetSample[] = [];
+
+  constructor(
+    private readonly shared: OrderingSharedState,
+    private readonly options: OrderingConfig['shared'],
+    private readonly report: (error: unknown, what: string) => void,
+  ) {}
+
+  outgoing(sample: OffsetSample): void {
+    const id = `${sample.a}\u0000${sample.b}`;
+    const best = this.outbox.get(id) ?? { lo: null, hi: null };
+    if (sample.lo !== null && (best.lo === null || sample.lo > (best.lo.lo as number))) best.lo = sample;
+    if (sample.hi !== null && (best.hi === null || sample.hi < (best.hi.hi as number))) best.hi = sample;
+    this.outbox.set(id, best);
+  }
+
+  beforeTick(buffer: OrderingBuffer, offsets: HostOffsets, nowMs: number): void {
+    for (const found of this.foundSpans) {
+      const start = parseOrderKey(found.startKey);
+      if (start)
+        buffer.remoteSpan(found.ref, start, found.endKey ? parseOrderKey(found.endKey) : null, nowMs);
+    }
+    this.foundSpans = [];
+    for (const sample of this.receivedSamples) offsets.add(sample);
+    this.receivedSamples = [];
+    if (!this.lookupInFlight) this.lookup(buffer, nowMs);
+    if (!this.exchangeInFlight && nowMs - this.lastExchangeMs >= this.options.exchangeEveryMs) {
+      this.lastExchangeMs = nowMs;
+      this.exchange();
+    }
+  }
+
+  afterTick(buffer: OrderingBuffer): void {
+    const keys: SharedSpanKeys[] = [];
+    for (const entry of buffer.takeKeyedSpans()) {
+      if (entry.remote || entry.startKey === null) continue;
+      const startKey = formatOrderKey(entry.startKey);
+      const endKey = entry.endKey ? formatOrderKey(entry.endKey) : null;
+      keys.push({ ref: entry.ref, startKey, endKey });
+      // A server span is also what its client span's end waits for, under the client's `child` reference.
+      const r = entry.record;
+      if (r?.spanKind === 'server' && r.traceId !== null && r.parentSpanId !== null) {
+        keys.push({ ref: childRef(r.traceId, r.parentSpanId), startKey, endKey });
+      }
+    }
+    if (keys.length > 0) this.run('publishing span keys', () => this.shared.publishSpanKeys(keys));
+  }
+
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private lookup(buffer: OrderingBuffer, nowMs: number): void {
+    for (const [ref, at] of this.lookedUp) if (nowMs - at > 60_000) this.lookedUp.delete(ref);
+    const refs = buffer.awaitedSpans(
+      nowMs - this.options.lookupAfterMs,
+      this.options.lookupBatch,
+      (ref) => nowMs - (this.lookedUp.get(ref) ?? -Infinity) >= this.options.lookupAfterMs,
+    );
+    if (refs.length === 0) return;
+    for (const ref of refs) this.lookedUp.set(ref, nowMs);
+    this.lookupInFlight = true;
+    this.run('looking up span keys', async () => {
+      try {
+        const found = await this.shared.lookupSpanKeys(refs);
+        this.foundSpans.push(...found.values());
+      } finally {
+        this.lookupInFlight = false;
+      }
+    });
+  }
+
+  private exchange(): void {
+    const samples: OffsetSample[] = [];
+    for (const { lo, hi } of this.outbox.values()) {
+      if (lo) samples.push(lo);
+      if (hi && hi !== lo) samples.push(hi);
+    }
+    this.outbox = new Map();
+    this.exchangeInFlight = true;
+    this.run('exchanging clock samples', async () => {
+      try {
+        const answer = await this.shared.exchangeOffsetSamples(this.options.replica, samples, this.cursor);
+        this.cursor = answer.cursor;
+        this.receivedSamples.push(...answer.samples);
+      } finally {
+        this.exchangeInFlight = false;
+      }
+    });
+  }
+
+  private run(what: string, work: () => Promise<void>): void {
+    this.chain = this.chain.then(work).catch((error: unknown) => this.report(error, what));
+  }
+}

@@ -1,0 +1,120 @@
+import { maxKey, minKey, type OrderKey } from './order-key.ts';
+import type { OrderRecord } from './order-record.ts';
+import type { Point } from './point.ts';
+
+/**
+ * What is known about one span (`traceId` + `spanId`): its own points once it arrived, the logs written in
+ * it and its children, as pending points or as the range of their keys once keyed. A span can be known
+ * before it arrives (a log or a child names it), and its keys can come from another replica.
+ */
+export class SpanEntry {
+  record: OrderRecord | null = null;
+  start: Point | null = null;
+  end: Point | null = null;
+  startKey: OrderKey | null = null;
+  endKey: OrderKey | null = null;
+  /** Keys came from another replica through the shared state. */
+  remote = false;
+  /** A child (its server span) was keyed by another replica: its end key is in `childEndsMax`. */
+  remoteChildEnded = false;
+  // Allocated on first use: most spans are named by a handful of events, many by none.
+  private logs: Set<Point> | null = null;
+  private childEnds: Set<Point> | null = null;
+  private childRecords: OrderRecord[] | null = null;
+  logKeysMin: OrderKey | null = null;
+  logKeysMax: OrderKey | null = null;
+  childStartsMin: OrderKey | null = null;
+  childEndsMax: OrderKey | null = null;
+  touchedMs = 0;
+
+  private refText: string | null = null;
+
+  constructor(
+    readonly traceId: string,
+    readonly spanId: string,
+  ) {}
+
+  /** `span\0<traceId>\0<spanId>`: what events wait on while it has not come (built when first needed). */
+  get ref(): string {
+    return (this.refText ??= spanRef(this.traceId, this.spanId));
+  }
+
+  /** Its start is known (keyed here or elsewhere, or pending here). */
+  get present(): boolean {
+    return this.record !== null || this.startKey !== null;
+  }
+
+  /** Logs written in it, not keyed yet: predecessors of its end. */
+  get pendingLogs(): ReadonlySet<Point> {
+    return this.logs ?? EMPTY_POINTS;
+  }
+
+  /** Ends of children that finish before this span does (not consumers): predecessors of its end. */
+  get pendingChildEnds(): ReadonlySet<Point> {
+    return this.childEnds ?? EMPTY_POINTS;
+  }
+
+  /** Children seen so far (a few): client/server pairs for clock offsets, and where its logs can be. */
+  get children(): readonly OrderRecord[] {
+    return this.childRecords ?? EMPTY_RECORDS;
+  }
+
+  addLog(p: Point): void {
+    (this.logs ??= new Set()).add(p);
+  }
+
+  addChildEnd(p: Point): void {
+    (this.childEnds ??= new Set()).add(p);
+  }
+
+  addChild(r: OrderRecord): void {
+    const children = (this.childRecords ??= []);
+    children.push(r);
+    if (children.length > MAX_CHILDREN) children.shift();
+  }
+
+  get idle(): boolean {
+    return (
+      this.pendingLogs.size === 0 &&
+      this.pendingChildEnds.size === 0 &&
+      (this.start === null || this.start.state === 'final') &&
+      (this.end === null || this.end.state === 'final')
+    );
+  }
+
+  logKeyed(p: Point, key: OrderKey): void {
+    this.logs?.delete(p);
+    this.logKeysMin = minKey(this.logKeysMin, key);
+    this.logKeysMax = maxKey(this.logKeysMax, key);
+  }
+
+  childStartKeyed(key: OrderKey): void {
+    this.childStartsMin = minKey(this.childStartsMin, key);
+  }
+
+  childEndKeyed(p: Point | null, key: OrderKey): void {
+    if (p) this.childEnds?.delete(p);
+    this.childEndsMax = maxKey(this.childEndsMax, key);
+  }
+
+  /**
+   * Whether a child's end must precede this span's end: a synchronous call does, a message consumed
+   * later does not (nor anything under a producer span, which ends once the message is sent).
+   */
+  waitsForChild(child: OrderRecord): boolean {
+    return child.spanKind !== 'consumer' && this.record?.spanKind !== 'producer';
+  }
+}
+
+const EMPTY_POINTS: ReadonlySet<Point> = new Set();
+const EMPTY_RECORDS: readonly OrderRecord[] = [];
+const MAX_CHILDREN = 32;
+
+export function spanRef(traceId: string, spanId: string): string {
+  return `span\u0000${traceId}\u0000${spanId}`;
+}
+
+/** The reference a client span's end waits on: any span whose parent it is. */
+export function childRef(traceId: string, spanId: string): string {
+  return `child\u0000${traceId}\u0000${spanId}`;
+}

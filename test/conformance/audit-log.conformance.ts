@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { AuditLog, AuditRecord } from '../../src/audit/audit-log.ts';
+
+/** A backend's audit log plus direct access to its storage, to tamper with it as an intruder would. */
+export interface AuditLogHarness {
+  log: AuditLog;
+  /** Overwrites one stored field of entry `seq`, bypassing the log's API. */
+  alter(seq: number, field: 'actor' | 'detail', value: string): Promise<void>;
+  /** Removes entry `seq` from storage, bypassing the log's API. */
+  remove(seq: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const record = (i: number): AuditRecord => ({
+  actor: i % 2 ? 'alice' : 'bob',
+  action: i % 3 ? 'silence.create' : 'api_key.create',
+  target: `target-${i}`,
+  origin: '127.0.0.1',
+  detail: { i, reason: `because ${i}`, nested: { list: [i, 'x'] } },
+});
+
+export function auditLogConformance(name: string, open: () => Promise<AuditLogHarness>): void {
+  describe(`AuditLog conformance: ${name}`, () => {
+    let h: AuditLogHarness;
+    beforeEach(async () => {
+      h = await open();
+      for (let i = 1; i <= 10; i++) await h.log.append(record(i));
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it('chains every entry to the previous one and verifies', async () => {
+      const { items } = await h.log.query({ limit: 100 });
+      assert.deepEqual(
+        items.map((e) => e.seq),
+        [10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
+      );
+      for (let i = 0; i < items.length - 1; i++) assert.equal(items[i]?.prevHash, items[i + 1]?.hash);
+      assert.equal(items[9]?.prevHash, '0'.repeat(64));
+      assert.deepEqual(items[0]?.detail, record(10).detail);
+      assert.deepEqual(await h.log.verify(), { ok: true, entries: 10, firstBroken: null });
+    });
+
+    it('filters by actor, action and target, and pages with a cursor', async () => {
+      const alice = await h.log.query({ actor: 'alice', limit: 100 });
+      assert.deepEqual(
+        alice.items.map((e) => e.seq),
+        [9, 7, 5, 3, 1],
+      );
+      const keys = await h.log.query({ action: 'api_key.create', limit: 100 });
+      assert.deepEqual(
+        keys.items.map((e) => e.seq),
+        [9, 6, 3],
+      );
+      assert.deepEqual(
+        (await h.log.query({ target: 'target-4', limit: 100 })).items.map((e) => e.seq),
+        [4],
+      );
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await h.log.query({ limit: 3, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((e) => e.seq));
+        cursor = page.next ?? undefined;
+      } while (cursor);
+      assert.deepEqual(seen, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    });
+
+    it('names the first altered entry', async () => {
+      await h.alter(4, 'actor', 'mallory');
+      const report = await h.log.verify();
+      assert.equal(report.ok, false);
+      assert.equal(report.firstBroken?.seq, 4);
+      assert.match(report.firstBroken?.reason ?? '', /altered/);
+    });
+
+    it('names the first removed entry', async () => {
+      await h.remove(6);
+      const report = await h.log.verify();
+      assert.equal(report.ok, false);
+      assert.equal(report.firstBroken?.seq, 6);
+      assert.match(report.firstBroken?.reason ?? '', /missing/);
+    });
+
+    it('notices the newest entries removed', async () => {
+      await h.remove(10);
+      await h.remove(9);
+      const report = await h.log.verify();
+      assert.equal(report.ok, false);
+      assert.equal(report.firstBroken?.seq, 9);
+      assert.match(report.firstBroken?.reason ?? '', /removed/);
+    });
+  });
+}

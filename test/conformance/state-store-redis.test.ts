@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { CLAIM_SCRIPT, RECORD_ONCE_SCRIPT } from '../../src/state/redis/lua-scripts.ts';
+import { RedisStateStore } from '../../src/state/redis/redis-state-store.ts';
+import { requireServer } from '../support/servers.ts';
+import { stateStoreConformance } from './state-store.conformance.ts';
+
+const { url, skip } = requireServer('redis');
+
+/** Every test gets a key prefix of its own on the shared server, deleted afterwards. */
+function testPrefix(): string {
+  return `tributary-test:${process.pid}:${randomUUID()}:`;
+}
+
+let admin: Redis | null = null;
+function adminClient(): Redis {
+  admin ??= new Redis(url as string, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  return admin;
+}
+after(async () => {
+  await admin?.quit();
+});
+
+async function deleteKeys(prefix: string): Promise<void> {
+  const client = adminClient();
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await client.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+// Two stores are two ioredis connections: the races run between connections, as between replicas.
+stateStoreConformance(
+  'Redis',
+  async () => {
+    const prefix = testPrefix();
+    const store = new RedisStateStore({ url: url as string, keyPrefix: prefix });
+    const other = new RedisStateStore({ url: url as string, keyPrefix: prefix });
+    try {
+      await Promise.all([store.start(), other.start()]);
+    } catch (err) {
+      // A client that never connected keeps retrying: stop both so the test process can exit.
+      await Promise.all([store.shutdown(), other.shutdown()]);
+      throw err;
+    }
+    return {
+      store,
+      other,
+      elapse: (ms) => sleep(ms),
+      close: async () => {
+        await Promise.all([store.shutdown(Date.now() + 1000), other.shutdown(Date.now() + 1000)]);
+        await deleteKeys(prefix);
+      },
+    };
+  },
+  { skip },
+);
+
+describe('RedisStateStore on a real server', { skip }, () => {
+  it('namespaces every key under its prefix, and TTLs are milliseconds on the Redis key', async () => {
+    const prefix = testPrefix();
+    const a = new RedisStateStore({ url: url as string, keyPrefix: prefix });
+    const b = new RedisStateStore({ url: url as string, keyPrefix: testPrefix() });
+    try {
+      await Promise.all([a.start(), b.start()]);
+      assert.deepEqual(await a.claim('group', 'replica-a', 5000), { claimed: true, owner: 'replica-a' });
+      assert.deepEqual(await b.claim('group', 'replica-b', 5000), { claimed: true, owner: 'replica-b' });
+      await a.hset('nflog', { f: 'v' }, 1500);
+      const raw = adminClient();
+      assert.equal(await raw.get(`${prefix}group`), 'replica-a');
+      const leaseTtl = await raw.pttl(`${prefix}group`);
+      assert.ok(leaseTtl > 4000 && leaseTtl <= 5000, `PTTL ${leaseTtl}`);
+      const hashTtl = await raw.pttl(`${prefix}nflog`);
+      assert.ok(hashTtl > 1000 && hashTtl <= 1500, `PTTL ${hashTtl}`);
+      assert.equal(await raw.exists('group'), 0, 'nothing outside the prefix');
+    } finally {
+      await Promise.all([a.shutdown(), b.shutdown()]);
+      await deleteKeys(prefix);
+    }
+  });
+
+  it('runs its scripts by SHA once loaded', async () => {
+    const prefix = testPrefix();
+    const store = new RedisStateStore({ url: url as string, keyPrefix: prefix });
+    try {
+      await store.start();
+      await store.recordOnce('k', 'v', 1000);
+      await store.claim('c', 'A', 1000);
+      const shas = [CLAIM_SCRIPT, RECORD_ONCE_SCRIPT].map((lua) =>
+        createHash('sha1').update(lua).digest('hex'),
+      );
+      assert.deepEqual(await adminClient().script('EXISTS', ...shas), [1, 1]);
+    } finally {
+      await store.shutdown();
+      await deleteKeys(prefix);
+    }
+  });
+});
