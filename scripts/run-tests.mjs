@@ -29,7 +29,8 @@ if (files.length === 0) {
   console.error(`no *.test.ts files under ${roots.join(', ')}`);
   process.exit(1);
 }
-const skipsFile = join(root, '.cache', 'test-skips.txt');
+// One file per run: two runs at once (a developer's and an editor's) must not count each other's tests.
+const skipsFile = join(root, '.cache', `test-outcomes-${process.pid}.txt`);
 mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(skipsFile, { force: true });
 rmSync(`${skipsFile}.serial`, { force: true });
@@ -76,6 +77,8 @@ const skipFailure = process.env.CI === 'true' && skips.length > 0;
 if (skipFailure) {
   console.error(`\nCI=true: ${skips.length} skipped test(s) count as failures:\n  ${skips.join('\n  ')}`);
 }
+rmSync(skipsFile, { force: true });
+rmSync(`${skipsFile}.serial`, { force: true });
 // One closing line over every run (parallel and serial).
 console.log(
   `\ntests: ${passed} passed, ${failedCount + (skipFailure ? skips.length : 0)} failed, ${skips.length} skipped`,

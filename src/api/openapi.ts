@@ -14,6 +14,17 @@ const instant = {
     'ISO-8601 timestamp (`2026-11-24T10:00:00.123456789Z`) or relative to now (`now`, `now-15m`, `now-7d`).',
 };
 
+/** `order`: what the sort is by (the causal order key, or each event's own timestamp). */
+function orderParameter(byDefault: 'causal' | 'timestamp') {
+  return {
+    name: 'order',
+    in: 'query',
+    description:
+      "causal: by the order key of the ordering stage (happens-before respected across hosts); timestamp: by each event's own time, as its host's clock said.",
+    schema: { type: 'string', enum: ['causal', 'timestamp'], default: byDefault },
+  };
+}
+
 const filterParameters = [
   { name: 'service', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 256 } },
   { name: 'host', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 256 } },
@@ -204,6 +215,7 @@ const document = {
           },
           ...filterParameters,
           { name: 'sort', in: 'query', schema: { type: 'string', enum: ['asc', 'desc'], default: 'desc' } },
+          orderParameter('timestamp'),
         ],
         responses: {
           '200': pageResponse,
@@ -232,10 +244,12 @@ const document = {
       get: {
         operationId: 'queryLogs',
         'x-scope': 'read',
-        description: 'Logs, oldest first unless sort=desc.',
+        description:
+          "Logs in causal order (order=causal, the default: the ordering stage's key, so a reply never precedes its request whatever the hosts' clocks said) or by their own timestamps (order=timestamp); oldest first unless sort=desc. With order=causal the page carries `orderings`: each item's key, the clock offset applied to its host and its error bound, and whether it was late, forced or still provisional.",
         parameters: [
           ...filterParameters,
           { name: 'sort', in: 'query', schema: { type: 'string', enum: ['asc', 'desc'], default: 'asc' } },
+          orderParameter('causal'),
         ],
         responses: {
           '200': pageResponse,

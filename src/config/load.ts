@@ -19,6 +19,8 @@ export const ENV_KEYS: readonly (readonly [string, string])[] = [
   ['TRIBUTARY_SHUTDOWN_TIMEOUT', 'shutdown.timeout'],
   ['TRIBUTARY_LOG_LEVEL', 'log.level'],
   ['TRIBUTARY_LOGSTASH_PLAIN_LINES', 'logstash.plainLines'],
+  ['TRIBUTARY_ORDERING', 'ordering.enabled'],
+  ['TRIBUTARY_ORDERING_MAX_BUFFER', 'ordering.maxBuffer'],
   ['TRIBUTARY_CADVISOR_TARGETS', 'cadvisor.targets'],
   ['TRIBUTARY_CADVISOR_INTERVAL', 'cadvisor.interval'],
   ['TRIBUTARY_NAGIOS_PERFDATA_FILES', 'nagios.perfdataFiles'],

@@ -77,6 +77,22 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** The causal ordering of logs and spans (src/stages/order-logs/README.md). */
+    ordering: z
+      .object({
+        /** Off: logs keep the order of their own timestamps (`order=causal` then equals `order=timestamp`). */
+        enabled: z.boolean().default(true),
+        /** Longest wait for a missing parent span or sequence gap before an event is released (forced). */
+        maxWait: duration.default('1200ms'),
+        /** Longest any event is held, whatever it waits for. */
+        maxHold: duration.default('3s'),
+        /** Bytes the buffer may hold before its watermark is forced forward. */
+        maxBuffer: size.default('128mb'),
+        /** Span keys shared with other replicas (Redis, distributed mode) live this long. */
+        sharedTtl: duration.default('10m'),
+      })
+      .strict()
+      .default({}),
     /** cAdvisor scraping and container -> service mapping (src/sources/cadvisor/config.ts). */
     cadvisor: cadvisorConfigSchema.default({}),
     /** Nagios perfdata tailing, NRDP limits, service mapping, max_check_attempts (src/sources/nagios/config.ts). */

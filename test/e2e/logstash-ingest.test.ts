@@ -44,7 +44,7 @@ describe('Logstash ingest and the event query, end to end', () => {
       .map((s) => JSON.stringify({ '@timestamp': s, message: `precision probe ${s.length}` }))
       .join('\n');
     assert.equal((await postIngest(svc.url, body, 'application/x-ndjson')).status, 200);
-    const page = await getJson(`${svc.url}/v1/logs?q=precision%20probe&sort=asc`);
+    const page = await getJson(`${svc.url}/v1/logs?q=precision%20probe&sort=asc&order=timestamp`);
     const items = page.body.items as { timestamp: string; time: string }[];
     assert.deepEqual(
       items.map((i) => i.timestamp),

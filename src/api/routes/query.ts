@@ -43,6 +43,7 @@ export function toEventQuery(
     limit: Number(p.limit ?? 100),
     order: text('sort') === 'asc' ? 'asc' : 'desc',
   };
+  if (text('order') === 'causal') query.sortBy = 'causal';
   const kindParam = text('kind');
   if (kinds) query.kinds = kinds;
   else if (kindParam) query.kinds = [...new Set(kindParam.split(','))] as EventKind[];
