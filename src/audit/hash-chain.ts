@@ -29,10 +29,35 @@ export function verifyChain(
   entries: Iterable<AuditEntry>,
   head: { seq: number; hash: string } | null,
 ): VerifyReport {
-  let previous: AuditEntry | null = null;
-  let count = 0;
+  const walk = new ChainWalk();
   for (const entry of entries) {
-    count++;
+    const report = walk.step(entry);
+    if (report) return report;
+  }
+  return walk.finish(head);
+}
+
+/** `verifyChain` over entries read page by page (a store too large to hold in memory). */
+export async function verifyChainAsync(
+  entries: AsyncIterable<AuditEntry>,
+  head: { seq: number; hash: string } | null,
+): Promise<VerifyReport> {
+  const walk = new ChainWalk();
+  for await (const entry of entries) {
+    const report = walk.step(entry);
+    if (report) return report;
+  }
+  return walk.finish(head);
+}
+
+class ChainWalk {
+  private previous: AuditEntry | null = null;
+  private count = 0;
+
+  /** The report naming `entry` when it breaks the chain, else null. */
+  step(entry: AuditEntry): VerifyReport | null {
+    const previous = this.previous;
+    const count = ++this.count;
     const expectedSeq = previous ? previous.seq + 1 : 1;
     if (entry.seq !== expectedSeq) {
       return broken(count, expectedSeq, `entry ${expectedSeq} is missing (next present is ${entry.seq})`);
@@ -43,19 +68,24 @@ export function verifyChain(
     const { hash, ...rest } = entry;
     if (entryHash(rest) !== hash)
       return broken(count, entry.seq, 'content does not match its hash (altered)');
-    previous = entry;
+    this.previous = entry;
+    return null;
   }
-  if (head && (previous?.seq ?? 0) < head.seq) {
-    return broken(
-      count,
-      (previous?.seq ?? 0) + 1,
-      `entries ${(previous?.seq ?? 0) + 1}..${head.seq} were removed`,
-    );
+
+  finish(head: { seq: number; hash: string } | null): VerifyReport {
+    const { previous, count } = this;
+    if (head && (previous?.seq ?? 0) < head.seq) {
+      return broken(
+        count,
+        (previous?.seq ?? 0) + 1,
+        `entries ${(previous?.seq ?? 0) + 1}..${head.seq} were removed`,
+      );
+    }
+    if (head && previous && previous.hash !== head.hash) {
+      return broken(count, previous.seq, 'the last entry does not match the recorded head hash');
+    }
+    return { ok: true, entries: count, firstBroken: null };
   }
-  if (head && previous && previous.hash !== head.hash) {
-    return broken(count, previous.seq, 'the last entry does not match the recorded head hash');
-  }
-  return { ok: true, entries: count, firstBroken: null };
 }
 
 function broken(entries: number, seq: number, reason: string): VerifyReport {

@@ -1,16 +1,20 @@
 import type { Logger } from 'pino';
 import type { ReadinessCheck } from '../api/routes/health.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { RejectionReader } from '../api/routes/rejections.ts';
 import type { TributaryConfig } from '../config/schema.ts';
 import type { Component } from '../core/lifecycle.ts';
 import type { DeadLetterStore, EventStore, Retention } from '../store/event-store.ts';
 import type { SqliteDatabase } from '../store/sqlite/open-database.ts';
+import { SqliteAuditLog } from '../store/sqlite/sqlite-audit-log.ts';
 import { SqliteDeadLetterStore } from '../store/sqlite/sqlite-dead-letter-store.ts';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store.ts';
 
 export interface StorageBackends {
   store: EventStore & Retention;
   deadLetters: DeadLetterStore & RejectionReader;
+  /** The audit trail lives with the events, so every replica appends to one chain. */
+  audit: AuditLog;
   readiness: ReadinessCheck[];
   /** Started first, stopped last. */
   components: Component[];
@@ -32,6 +36,7 @@ export async function buildStorage(
     return {
       store: new SqliteEventStore(db),
       deadLetters: new SqliteDeadLetterStore(db),
+      audit: new SqliteAuditLog(db),
       readiness: [sqliteReady],
       components: [],
       kind: 'sqlite',
@@ -44,12 +49,14 @@ export async function buildStorage(
     { ElasticsearchDeadLetterStore },
     { ElasticsearchEventStore },
     { checkElasticsearch },
+    { ElasticsearchAuditLog },
   ] = await Promise.all([
     import('../store/elasticsearch/client.ts'),
     import('../store/elasticsearch/config.ts'),
     import('../store/elasticsearch/elasticsearch-dead-letter-store.ts'),
     import('../store/elasticsearch/elasticsearch-event-store.ts'),
     import('../store/elasticsearch/readiness.ts'),
+    import('../store/elasticsearch/elasticsearch-audit-log.ts'),
   ]);
   const esConfig = elasticsearchStoreConfigSchema.parse({
     ...config.elasticsearch,
@@ -61,6 +68,7 @@ export async function buildStorage(
   return {
     store,
     deadLetters: new ElasticsearchDeadLetterStore(client, esConfig),
+    audit: new ElasticsearchAuditLog(client, esConfig, logger),
     readiness: [
       sqliteReady,
       {

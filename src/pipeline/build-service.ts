@@ -4,7 +4,6 @@ import { createApp } from '../api/app.ts';
 import type { TributaryConfig } from '../config/schema.ts';
 import { createPipelineMetrics } from '../core/counters.ts';
 import { parseApiKeysEnv, hashSecret, type ApiKeyRecord } from '../api/auth/api-keys.ts';
-import { SqliteAuditLog } from '../store/sqlite/sqlite-audit-log.ts';
 import { SqliteKeyStore } from '../store/sqlite/sqlite-key-store.ts';
 import type { Component } from '../core/lifecycle.ts';
 import type { TributaryEvent } from '../core/event.ts';
@@ -79,7 +78,7 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
   const linkIndex = new SqliteTraceLinkIndex(db);
   const callEnds = new SqliteCallEndIndex(db);
   const linkTraces = createLinkTracesStage({ index: linkIndex, ends: callEnds });
-  const audit = new SqliteAuditLog(db);
+  const { audit } = storage;
   const alerting = buildAlerting(config, { db, state, audit, logger });
   const afterStore = async (events: readonly TributaryEvent[]): Promise<void> => {
     await observeServices(events);

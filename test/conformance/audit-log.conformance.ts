@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AuditLog, AuditRecord } from '../../src/audit/audit-log.ts';
+import { InvalidCursor } from '../../src/store/event-store.ts';
 
 /** A backend's audit log plus direct access to its storage, to tamper with it as an intruder would. */
 export interface AuditLogHarness {
   log: AuditLog;
+  /** A second writer of the same log, as another replica would hold (its own client where there are any). */
+  replica: AuditLog;
   /** Overwrites one stored field of entry `seq`, bypassing the log's API. */
   alter(seq: number, field: 'actor' | 'detail', value: string): Promise<void>;
   /** Removes entry `seq` from storage, bypassing the log's API. */
@@ -66,6 +69,49 @@ export function auditLogConformance(name: string, open: () => Promise<AuditLogHa
         cursor = page.next ?? undefined;
       } while (cursor);
       assert.deepEqual(seen, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    });
+
+    it('filters by time: from inclusive, to exclusive, as the stored instants compare', async () => {
+      const all = (await h.log.query({ limit: 100 })).items;
+      const from = all[7]?.time as string;
+      const to = all[2]?.time as string;
+      const expected = all.filter((e) => e.time >= from && e.time < to).map((e) => e.seq);
+      assert.ok(expected.length > 0);
+      assert.deepEqual(
+        (await h.log.query({ from, to, limit: 100 })).items.map((e) => e.seq),
+        expected,
+      );
+      assert.deepEqual((await h.log.query({ from: to, to: from, limit: 100 })).items, []);
+    });
+
+    it('refuses a cursor it did not hand out', async () => {
+      for (const cursor of ['0', '-1', 'abc', '1e3', '9'.repeat(17), '{"seq":{"gt":0}}']) {
+        await assert.rejects(h.log.query({ limit: 5, cursor }), InvalidCursor, cursor);
+      }
+    });
+
+    it('keeps one gapless chain while two replicas append concurrently', async () => {
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? h.replica : h.log).append(record(100 + i)),
+      );
+      const appended = await Promise.all(writes);
+      assert.deepEqual(
+        appended.map((e) => e.seq).sort((a, b) => a - b),
+        Array.from({ length: 40 }, (_, i) => 11 + i),
+      );
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await h.replica.query({ limit: 17, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((e) => e.seq));
+        cursor = page.next ?? undefined;
+      } while (cursor);
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 50 }, (_, i) => 50 - i),
+      );
+      assert.deepEqual(await h.log.verify(), { ok: true, entries: 50, firstBroken: null });
+      assert.deepEqual(await h.replica.verify(), { ok: true, entries: 50, firstBroken: null });
     });
 
     it('names the first altered entry', async () => {

@@ -15,6 +15,7 @@ auditLogConformance('embedded SQLite', async () => {
   };
   return {
     log: new SqliteAuditLog(db),
+    replica: new SqliteAuditLog(db),
     alter: async (seq, field, value) => bypass(`UPDATE audit SET ${field} = ? WHERE seq = ?`, value, seq),
     remove: async (seq) => bypass('DELETE FROM audit WHERE seq = ?', seq),
     close: async () => {
