@@ -444,6 +444,26 @@ const document = {
         },
       },
     },
+    '/v1/ordering': {
+      get: {
+        operationId: 'orderingState',
+        'x-scope': 'read',
+        description:
+          "The causal ordering stage: each host's estimated clock offset (ms) with its error bound, peers and NTP steps (largest offsets first); each stream's watermark, lateness, idle/lagging state (the slowest first); counters (late, forced, timeouts, violations, duplicates). Not for team-scoped keys.",
+        parameters: [
+          {
+            name: 'limit',
+            in: 'query',
+            description: 'Hosts and streams listed, each.',
+            schema: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+          },
+        ],
+        responses: {
+          '200': { description: '`{enabled, stats, hosts, streams}`.' },
+          '400': errorResponse(['TRB_INVALID_REQUEST']),
+        },
+      },
+    },
     '/v1/rejections': {
       get: {
         operationId: 'listRejections',

@@ -59,7 +59,7 @@ export async function buildOrdering(
   });
   new Gauge({
     name: 'tributary_ordering_unreleased',
-    help: 'Events stored with a provisional order key, not yet released by the ordering stage.',
+    help: 'Points (log lines, span starts and span ends) held by the ordering buffer, not yet released.',
     registers: [deps.registry],
     collect() {
       this.set(stage.stats().unreleased);

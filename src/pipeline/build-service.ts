@@ -22,11 +22,13 @@ import { dashboardRoutes } from '../dashboards/routes.ts';
 import { createOnFirstSeen } from '../dashboards/on-first-seen.ts';
 import { webRoutes } from '../web/routes.ts';
 import { traceRoutes } from '../api/routes/traces.ts';
+import { orderingRoutes } from '../api/routes/ordering.ts';
 import { createLinkTracesStage } from '../stages/link-traces/link-traces-stage.ts';
 import { SqliteCallEndIndex } from '../stages/link-traces/sqlite-call-end-index.ts';
 import { SqliteTraceLinkIndex } from '../stages/link-traces/sqlite-trace-link-index.ts';
 import { createTraceFinder } from '../stages/link-traces/trace-finder.ts';
 import { buildAlerting } from './build-alerting.ts';
+import { buildOrdering } from './build-ordering.ts';
 
 export interface Service {
   /** Starts every component in dependency order; resolves when the API listens. */
@@ -85,7 +87,8 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
     await linkTraces.onStored(events);
     await alerting.consume(events);
   };
-  const sink = createStoreSink(store, metrics.forComponent('store'), afterStore);
+  const ordering = await buildOrdering(config, { store, metrics, registry, logger });
+  const sink = createStoreSink(store, metrics.forComponent('store'), afterStore, ordering.stage);
   const transport = await buildQueue(config, { sink, store, deadLetters, metrics, registry, logger });
   const { queue } = transport;
   new Gauge({
@@ -115,6 +118,7 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
       dashboardRoutes({ catalog, dashboards: config.dashboards, teams: config.auth.teams, logger }),
       webRoutes({ catalog, store }),
       ...alerting.routes((team) => config.auth.teams[team]?.services ?? [team]),
+      orderingRoutes({ ordering: ordering.stage }),
       traceRoutes({
         traces: createTraceFinder({ store, index: linkIndex, ends: callEnds }),
         servicesOfTeam: (team) => config.auth.teams[team]?.services ?? [team],
@@ -161,11 +165,13 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
     { retentionMs: config.storage.retention, intervalMs: config.storage.retentionSweepInterval },
     logger,
   );
-  // Shutdown order: stop intake first, then drain, then close storage.
+  // Shutdown order: stop intake first, then drain, then the ordering stage (it writes final keys into
+  // the store), then close storage.
   const components: Component[] = [
     http,
     ...sources.components,
     ...transport.components,
+    ...ordering.components,
     retention,
     ...alerting.components,
     state,

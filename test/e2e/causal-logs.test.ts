@@ -142,6 +142,26 @@ describe('GET /v1/logs in causal order, end to end', () => {
     assert.deepEqual(descending.messages, [...expectedCausal].reverse());
   });
 
+  it('shows the estimated host offsets and the stage counters on GET /v1/ordering', async () => {
+    // Span ends are held until the hold limit when no later event moves the watermark past them.
+    let { status, body } = await getJson(`${svc.url}/v1/ordering`);
+    for (let i = 0; i < 60 && (body.stats as { unreleased: number }).unreleased > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ({ status, body } = await getJson(`${svc.url}/v1/ordering`));
+    }
+    assert.equal(status, 200, JSON.stringify(body));
+    const hosts = body.hosts as { host: string; offsetMs: number; errorMs: number; peers: number }[];
+    const db1 = hosts.find((h) => h.host === 'db-1');
+    const gw1 = hosts.find((h) => h.host === 'gw-1');
+    assert.ok(db1 && gw1, JSON.stringify(hosts));
+    assert.ok(Math.abs(db1.offsetMs - gw1.offsetMs - skewMs) <= 25, JSON.stringify(hosts));
+    assert.equal(db1.peers, 1);
+    const stats = body.stats as { received: number; violations: number; unreleased: number };
+    assert.equal(stats.received, 6, JSON.stringify(stats));
+    assert.equal(stats.violations, 0, JSON.stringify(stats));
+    assert.equal(stats.unreleased, 0, JSON.stringify(stats));
+  });
+
   it('refuses an unknown order with a 400 naming the parameter', async () => {
     const { status, body } = await getJson(`${svc.url}/v1/logs?order=random`);
     assert.equal(status, 400);
