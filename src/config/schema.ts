@@ -89,7 +89,7 @@ export const configSchema = z
         /** Bytes the buffer may hold before its watermark is forced forward. */
         maxBuffer: size.default('128mb'),
         /** Span keys shared with other replicas (Redis, distributed mode) live this long. */
-        sharedTtl: duration.default('10m'),
+        sharedTtl: duration.default('5m'),
       })
       .strict()
       .default({}),

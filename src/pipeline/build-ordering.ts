@@ -26,7 +26,7 @@ export async function buildOrdering(
   if (!config.ordering.enabled) return { stage: null, components: [] };
   const log = deps.logger.child({ component: 'order-logs' });
   const replica = replicaIdOf(config.alerting);
-  const shared = config.state.redisUrl ? await sharedState(config, replica) : null;
+  const shared = config.state.redisUrl ? await sharedState(config, replica, log) : null;
   // Failures here are survived (keys stay provisional, or ordering falls back to local knowledge); one
   // line per kind of failure per minute is enough to see them without flooding the log.
   const lastWarned = new Map<string, number>();
@@ -70,8 +70,18 @@ export async function buildOrdering(
 
 /** Redis-backed span keys and clock samples (src/stages/order-logs/redis-shared-state.ts). */
 async function sharedState(
-  _config: TributaryConfig,
-  _replica: string,
-): Promise<{ state: OrderingSharedState; component: Component } | null> {
-  return null;
+  config: TributaryConfig,
+  replica: string,
+  log: Logger,
+): Promise<{ state: OrderingSharedState; component: Component }> {
+  // Loaded only in distributed mode, like the other Redis clients.
+  const { createRedisOrderingState } = await import('../stages/order-logs/redis-shared-state.ts');
+  const state = createRedisOrderingState({
+    url: config.state.redisUrl as string,
+    replica,
+    spanTtlMs: config.ordering.sharedTtl,
+    onMalformed: (what, detail) =>
+      log.warn({ what, detail }, 'ordering: skipped malformed shared data in Redis'),
+  });
+  return { state, component: state };
 }
