@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { demo } from './cli/demo.ts';
+import { runRulesCommand } from './cli/rules-check.ts';
 import { serve } from './cli/serve.ts';
 import { USAGE } from './cli/usage.ts';
 import { runDashboardsCommand } from './dashboards/generate.ts';
@@ -18,11 +19,12 @@ async function main(argv: string[]): Promise<number> {
     options: { events: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals[0] ?? 'serve';
-  if (values.help || command === 'help') {
+  if ((values.help && command !== 'rules') || command === 'help') {
     console.log(USAGE);
     return 0;
   }
   if (command === 'dashboards') return runDashboardsCommand(argv.slice(argv.indexOf('dashboards') + 1));
+  if (command === 'rules') return runRulesCommand(argv.slice(argv.indexOf('rules') + 1));
   if (command !== 'serve' && command !== 'demo') {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;

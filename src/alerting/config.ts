@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -44,4 +46,10 @@ export function alertingConfigFromEnv(
 /** `<hostname>:<pid>` unless configured: never shared by two live processes. */
 export function replicaIdOf(config: AlertingConfig): string {
   return config.replicaId ?? `${hostname()}:${process.pid}`;
+}
+
+/** The default `rules` resolves to the shipped rule set when the working directory has none. */
+export function resolveRulesDir(configured: string): string {
+  if (configured !== 'rules' || existsSync(configured)) return configured;
+  return resolve(import.meta.dirname, '..', '..', 'rules');
 }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
 import type { ZodError } from 'zod';
 import {
   alertmanagerConfigSchema,
@@ -8,6 +7,7 @@ import {
   type ReceiverInput,
 } from './alertmanager-schema.ts';
 import { ConfigError } from './config-error.ts';
+import { parseConfigYaml } from './parse-config-yaml.ts';
 import { allOf, matchersFromMaps, parseMatchers, type LabelPredicate } from './matchers.ts';
 import { buildRouteTree, walkRoutes, type Route } from './route-tree.ts';
 import { compileTimeInterval, type TimeInterval } from './time-intervals.ts';
@@ -87,13 +87,24 @@ export function alertmanagerConfigPath(env: NodeJS.ProcessEnv, configured?: stri
   return env.TRIBUTARY_ALERTMANAGER_CONFIG || configured || null;
 }
 
+/** Larger than any real alertmanager.yml; a bigger file is refused before it is read. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 export function loadAlertmanagerConfigFile(path: string | null): AlertmanagerConfig {
   if (path === null) return parseAlertmanagerConfig(DEFAULT_ALERTMANAGER_YAML, { origin: 'default' });
   let text: string;
   try {
+    if (statSync(path).size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(
+        `${path}: larger than ${MAX_CONFIG_BYTES} bytes: refused (is TRIBUTARY_ALERTMANAGER_CONFIG the right file?)`,
+      );
+    }
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)} (set TRIBUTARY_ALERTMANAGER_CONFIG or alerting.alertmanagerConfig to a readable alertmanager.yml)`,
+    );
   }
   return parseAlertmanagerConfig(text, { origin: path });
 }
@@ -101,13 +112,12 @@ export function loadAlertmanagerConfigFile(path: string | null): AlertmanagerCon
 /** Parses and validates the YAML text; every problem found is listed in the ConfigError. */
 export function parseAlertmanagerConfig(text: string, options: LoadOptions = {}): AlertmanagerConfig {
   const origin = options.origin ?? 'alertmanager.yml';
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => `${origin}: ${e.message.split('\n')[0]}`);
-    throw new ConfigError(`${origin}: invalid YAML: ${problems[0]}`, problems);
+  const yaml = parseConfigYaml(text, origin);
+  if (yaml.problems.length > 0) {
+    throw new ConfigError(`${origin}: invalid YAML: ${yaml.problems[0]}`, yaml.problems);
   }
-  const parsed = alertmanagerConfigSchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
-  if (!parsed.success) throw zodToConfigError(parsed.error, origin);
+  const parsed = alertmanagerConfigSchema.safeParse(yaml.value);
+  if (!parsed.success) throw zodToConfigError(parsed.error, origin, yaml.lineOf);
   return build(parsed.data, origin, options.readSecretFile ?? ((p) => readFileSync(p, 'utf8')));
 }
 
@@ -265,17 +275,36 @@ function buildReceiver(
   return { name: r.name, integrations, unsupported };
 }
 
-export function zodToConfigError(error: ZodError, origin: string): ConfigError {
+/** Unknown keys named in one problem; a file with thousands of them must not flood the output. */
+const MAX_KEYS_SHOWN = 10;
+
+/**
+ * Schema problems as `<origin>:<line>: <path>: <what>` (the line when `lineOf` can place it), each
+ * unknown key with a hint, since a typo is the usual cause.
+ */
+export function zodToConfigError(
+  error: ZodError,
+  origin: string,
+  lineOf?: (path: readonly PropertyKey[], key?: string) => number | null,
+): ConfigError {
   const problems = error.issues.map((issue) => {
     const path = issue.path
       .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
       .join('')
       .replace(/^\./, '');
+    const firstKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const line = lineOf?.(issue.path, firstKey) ?? null;
+    const where = line === null ? origin : `${origin}:${line}`;
     const message =
       issue.code === 'unrecognized_keys'
-        ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        ? `unknown key(s) ${issue.keys
+            .slice(0, MAX_KEYS_SHOWN)
+            .map((k) => JSON.stringify(k.slice(0, 100)))
+            .join(
+              ', ',
+            )}${issue.keys.length > MAX_KEYS_SHOWN ? ` and ${issue.keys.length - MAX_KEYS_SHOWN} more` : ''}: remove them or fix their spelling`
         : issue.message;
-    return `${origin}: ${path || '(top level)'}: ${message}`;
+    return `${where}: ${path || '(top level)'}: ${message}`;
   });
   return new ConfigError(`${problems.length} problem(s) in ${origin}: ${problems[0] ?? ''}`, problems);
 }

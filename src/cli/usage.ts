@@ -7,6 +7,8 @@ Commands:
                         write the Grafana and Kibana dashboards of every (or one) service
   dashboards publish [--service X]
                         publish them to the configured Grafana / Kibana
+  rules check [DIR|FILE]... [--alertmanager FILE]
+                        validate rule files and alertmanager.yml without starting (exit 1 on a problem)
   help                  this text
 
 Configuration: environment variables (TRIBUTARY_*) or a YAML file named by TRIBUTARY_CONFIG;

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { TeamServices } from '../api/auth/team-scope.ts';
 import { createAlerting } from '../alerting/create-alerting.ts';
-import { replicaIdOf } from '../alerting/config.ts';
+import { replicaIdOf, resolveRulesDir } from '../alerting/config.ts';
 import { loadAlertmanagerConfigFile } from '../alerting/load-alertmanager-config.ts';
 import { loadRulesDir } from '../alerting/load-rules.ts';
 import { alertRoutes } from '../alerting/routes/alert-routes.ts';
@@ -36,7 +34,7 @@ export function buildAlerting(
 ): AlertingWiring {
   const alerting = createAlerting({
     alertmanager: loadAlertmanagerConfigFile(config.alerting.alertmanagerConfig ?? null),
-    rules: loadRulesDir(rulesDir(config.alerting.rulesDir)),
+    rules: loadRulesDir(resolveRulesDir(config.alerting.rulesDir)),
     state: deps.state,
     audit: deps.audit,
     replicaId: replicaIdOf(config.alerting),
@@ -56,10 +54,4 @@ export function buildAlerting(
       alertRoutes({ incidents: alerting.incidents, decisions: alerting.decisions, servicesOfTeam }),
     ],
   };
-}
-
-/** The default `rules` resolves to the shipped rule set when the working directory has none. */
-function rulesDir(configured: string): string {
-  if (configured !== 'rules' || existsSync(configured)) return configured;
-  return resolve(import.meta.dirname, '..', '..', 'rules');
 }

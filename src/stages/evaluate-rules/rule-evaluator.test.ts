@@ -155,7 +155,7 @@ describe('rules: bad input', () => {
   };
 
   it('reports malformed YAML, unknown keys and impossible rules with their place', () => {
-    assert.match(problems('groups: [')[0] ?? '', /bad\.yaml: invalid YAML/);
+    assert.match(problems('groups: [')[0] ?? '', /bad\.yaml:1: invalid YAML/);
     assert.ok(
       problems(
         'groups: [{name: x, rules: [{alert: A, metric: {series: m, op: ">", threshold: 1}, fro: 1m}]}]',
