@@ -5,6 +5,7 @@ import type { TributaryConfig } from '../config/schema.ts';
 import { createPipelineMetrics } from '../core/counters.ts';
 import { parseApiKeysEnv, hashSecret, type ApiKeyRecord } from '../api/auth/api-keys.ts';
 import { SqliteKeyStore } from '../store/sqlite/sqlite-key-store.ts';
+import { StateKeyStore } from '../api/auth/state-key-store.ts';
 import type { Component } from '../core/lifecycle.ts';
 import type { TributaryEvent } from '../core/event.ts';
 import { openDatabase } from '../store/sqlite/open-database.ts';
@@ -107,9 +108,10 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
     (events) => linkTraces.enrich(resolveServices(events, resolveService)),
     transport.storesBeforeAnswer,
   );
-  const keyStore = new SqliteKeyStore(db);
+  // Shared by replicas through the state backend; keys of the embedded database move there on start.
+  const keyStore = new StateKeyStore(state, { legacy: new SqliteKeyStore(db), logger });
   const configuredKeys = configKeys(config);
-  const keys = (): ApiKeyRecord[] => [...configuredKeys, ...keyStore.list()];
+  const keys = (): ApiKeyRecord[] => [...configuredKeys, ...keyStore.keys()];
   let shuttingDown = false;
   const sources = buildSources(config, { intake, db, logger, metrics });
   const app = createApp({
@@ -148,12 +150,12 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
     audit,
     keys,
     keyAdmin: {
-      list: () => [
+      list: async () => [
         ...configuredKeys.map(({ sha256: _h, ...k }) => ({ ...k, origin: 'config' as const })),
-        ...keyStore.list().map(({ sha256: _h, ...k }) => ({ ...k, origin: 'api' as const })),
+        ...(await keyStore.list()).map(({ sha256: _h, ...k }) => ({ ...k, origin: 'api' as const })),
       ],
-      create: (record, createdBy) =>
-        !configuredKeys.some((k) => k.name === record.name) && keyStore.create(record, createdBy),
+      create: async (record, createdBy) =>
+        !configuredKeys.some((k) => k.name === record.name) && (await keyStore.create(record, createdBy)),
       delete: (name) => keyStore.delete(name),
     },
     servicesOfTeam: (team) => config.auth.teams[team]?.services ?? [team],
@@ -174,6 +176,7 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
     ...ordering.components,
     retention,
     ...alerting.components,
+    keyStore,
     state,
     ...storage.components,
   ];

@@ -5,14 +5,19 @@ import { hashSecret, newSecret, SCOPES, type ApiKeyRecord } from '../auth/api-ke
 import { principalOfRequest } from '../auth/authenticate.ts';
 import { ApiError } from '../errors.ts';
 
+export type ListedKey = Omit<ApiKeyRecord, 'sha256'> & {
+  createdAt?: string;
+  createdBy?: string;
+  origin: 'config' | 'api';
+};
+
+/** Keys created at runtime, shared by every replica (so it may answer later; a fixed set, at once). */
 export interface KeyAdmin {
-  list(): (Omit<ApiKeyRecord, 'sha256'> & {
-    createdAt?: string;
-    createdBy?: string;
-    origin: 'config' | 'api';
-  })[];
-  create(record: ApiKeyRecord, createdBy: string): boolean;
-  delete(name: string): boolean;
+  list(): ListedKey[] | Promise<ListedKey[]>;
+  /** False when the name is taken (atomically, across replicas). */
+  create(record: ApiKeyRecord, createdBy: string): boolean | Promise<boolean>;
+  /** False when no key created through the API has that name. */
+  delete(name: string): boolean | Promise<boolean>;
 }
 
 const createBody = z
@@ -33,8 +38,12 @@ export function adminKeyRoutes(deps: { keys: KeyAdmin; audit: AuditLog }): Route
     principalOfRequest(res)?.id ?? 'anonymous';
   const origin = (req: Request): string => req.ip ?? 'unknown';
 
-  router.get('/v1/admin/keys', (_req, res) => {
-    res.json({ items: deps.keys.list() });
+  router.get('/v1/admin/keys', async (_req, res, next) => {
+    try {
+      res.json({ items: await deps.keys.list() });
+    } catch (err) {
+      next(err);
+    }
   });
 
   router.post('/v1/admin/keys', express.json({ limit: '16kb' }), async (req, res, next) => {
@@ -53,7 +62,7 @@ export function adminKeyRoutes(deps: { keys: KeyAdmin; audit: AuditLog }): Route
         scopes: parsed.data.scopes,
         team: parsed.data.team ?? null,
       };
-      if (!deps.keys.create(record, actor(res))) {
+      if (!(await deps.keys.create(record, actor(res)))) {
         throw new ApiError(
           'TRB_CONFLICT',
           `a key named "${record.name}" exists: delete it first or pick another name`,
@@ -75,7 +84,7 @@ export function adminKeyRoutes(deps: { keys: KeyAdmin; audit: AuditLog }): Route
   router.delete('/v1/admin/keys/:name', async (req, res, next) => {
     try {
       const name = String(req.params.name);
-      if (!deps.keys.delete(name))
+      if (!(await deps.keys.delete(name)))
         throw new ApiError('TRB_NOT_FOUND', `no key "${name.slice(0, 64)}" created through the API`);
       await deps.audit.append({
         actor: actor(res),

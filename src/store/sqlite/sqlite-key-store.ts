@@ -7,7 +7,10 @@ export interface StoredKey extends ApiKeyRecord {
   createdBy: string;
 }
 
-/** API keys created through the admin API (hashes only). */
+/**
+ * API keys created through the admin API by earlier versions (hashes only). Now only read at start, when
+ * they move to the shared store (src/api/auth/state-key-store.ts), which every replica sees.
+ */
 export class SqliteKeyStore {
   constructor(private readonly db: SqliteDatabase) {}
 
