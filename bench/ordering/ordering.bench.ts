@@ -6,8 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { defaultCausalFleetOptions, simulateCausalFleet } from '../../src/simulate/causal-fleet.ts';
 import { InMemoryOrderingState } from '../../src/stages/order-logs/in-memory-shared-state.ts';
-import { evaluateOrder, quantile, ranksOf } from './evaluate.ts';
-import { indexFleet, naiveOrder } from './fleet-index.ts';
+import { evaluateOrder, ranksOf } from '../../src/simulate/evaluate-order.ts';
+import { indexFleet, naiveOrder } from '../../src/simulate/fleet-index.ts';
+import { quantile } from './quantile.ts';
 import { runEndToEnd } from './run-end-to-end.ts';
 import { runThroughStage } from './run-stage.ts';
 import { measureThroughput } from './throughput.ts';

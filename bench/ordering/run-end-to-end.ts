@@ -10,7 +10,7 @@ import { FakeClock } from '../../src/stages/order-logs/testing.ts';
 import type { EventQuery } from '../../src/store/event-store.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.ts';
-import type { FleetIndex } from './fleet-index.ts';
+import type { FleetIndex } from '../../src/simulate/fleet-index.ts';
 
 export interface EndToEndRun {
   /** Rows (logs and span starts) as the store returns them sorted by the causal key, and by timestamp. */

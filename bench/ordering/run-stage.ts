@@ -11,7 +11,7 @@ import {
 } from '../../src/stages/order-logs/ordering-stage.ts';
 import type { OrderingSharedState } from '../../src/stages/order-logs/shared-state.ts';
 import { FakeClock } from '../../src/stages/order-logs/testing.ts';
-import type { FleetIndex } from './fleet-index.ts';
+import type { FleetIndex } from '../../src/simulate/fleet-index.ts';
 
 export interface StageRun {
   /** Final key per point. */

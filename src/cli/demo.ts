@@ -5,14 +5,16 @@ import type { Service } from '../pipeline/build-service.ts';
 import { simulateLogstashFleet } from '../simulate/logstash-fleet.ts';
 import { simulateMixedFleet } from '../simulate/mixed-fleet.ts';
 import { sendMixedFleet } from '../simulate/mixed-fleet-send.ts';
+import { demoCausalFleet } from './demo-causal-fleet.ts';
 import { serve } from './serve.ts';
 
 const BATCH = 500;
 
 /**
- * `tributary demo`: starts the service, feeds it a simulated fleet through the real HTTP ingest
- * (Logstash-style logs from 4 services on 6 hosts with clocks skewed by up to ±200 ms), and prints what
- * to open. It keeps serving afterwards until Ctrl-C.
+ * `tributary demo`: starts the service, feeds it simulated fleets through the real HTTP ingest
+ * (Logstash-style logs from 4 services on 6 hosts with clocks skewed by up to ±200 ms; a mixed
+ * Pinpoint/OpenTelemetry fleet; a fleet whose logs it orders causally, judged against the truth), and
+ * prints what to open. It keeps serving afterwards until Ctrl-C.
  */
 export async function demo(
   config: TributaryConfig,
@@ -55,6 +57,7 @@ export async function demo(
   traceBar.start(100, 0);
   const sent = await sendMixedFleet(service.url, mixed, { onRequest: (done) => traceBar.update(done) });
   traceBar.stop();
+  const causal = await demoCausalFleet(service.url);
   const url = service.url;
   const trace = (logs[0]?.record.trace as { id: string } | undefined)?.id ?? '';
   console.log(`
@@ -70,6 +73,8 @@ Open:
 
 One request across Pinpoint and OpenTelemetry (${sent.requests} requests sent${sent.failures.length ? `, ${sent.failures.length} posts refused` : ''}):
 ${sent.examples.map((e) => `  ${e.url}   ${e.what}`).join('\n')}
+
+${causal}
 
 Ctrl-C stops it (data stays in ${config.storage.dataDir}).`);
   return service;

@@ -1,4 +1,4 @@
-import { EDGE_CROSS_HOST, EDGE_VISIBLE, type GroundTruth } from '../../src/simulate/ground-truth.ts';
+import { EDGE_CROSS_HOST, EDGE_VISIBLE, type GroundTruth } from './ground-truth.ts';
 import { tauParts } from './kendall.ts';
 
 /** Where each point landed in an order: its rank (-1 when it never came out). */
@@ -8,10 +8,14 @@ export interface OrderQuality {
   /** Violated visible edges / visible edges. */
   visibleViolationRate: number;
   visibleViolations: number;
+  visibleEdges: number;
   /** Violated edges / all edges. */
   overallViolationRate: number;
+  violations: number;
   /** Violated cross-host edges / cross-host edges. */
   crossHostViolationRate: number;
+  crossHostEdges: number;
+  crossHostViolations: number;
   edges: number;
   missing: number;
   tauGlobal: number;
@@ -94,8 +98,12 @@ export function evaluateOrder(
   return {
     visibleViolationRate: visible === 0 ? 0 : visibleViolated / visible,
     visibleViolations: visibleViolated,
+    visibleEdges: visible,
     overallViolationRate: edges === 0 ? 0 : violated / edges,
+    violations: violated,
     crossHostViolationRate: cross === 0 ? 0 : crossViolated / cross,
+    crossHostEdges: cross,
+    crossHostViolations: crossViolated,
     edges,
     missing,
     tauGlobal: global.pairs === 0 ? 1 : 1 - (2 * global.discordant) / global.pairs,
@@ -110,9 +118,4 @@ export function ranksOf(pointCount: number, ordered: Iterable<number>): Ranks {
   let r = 0;
   for (const p of ordered) ranks[p] = r++;
   return ranks;
-}
-
-export function quantile(sorted: Float64Array | number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }

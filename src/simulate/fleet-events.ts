@@ -58,9 +58,16 @@ function logEvent(e: SimEvent, clock: HostClock): LogEvent {
   };
 }
 
+/** Start and end of a simulated span as its host's exporter writes them: unix nanos, whole µs. */
+export function spanUnixNanos(e: SimEvent, clock: HostClock): { startNs: bigint; endNs: bigint } {
+  return {
+    startNs: microsecondNanos(localMs(clock, e.trueStartMs)),
+    endNs: microsecondNanos(localMs(clock, e.trueEndMs)),
+  };
+}
+
 function spanEvent(e: SimEvent, clock: HostClock): SpanEvent {
-  const startNs = microsecondNanos(localMs(clock, e.trueStartMs));
-  const endNs = microsecondNanos(localMs(clock, e.trueEndMs));
+  const { startNs, endNs } = spanUnixNanos(e, clock);
   return {
     id: eventId('otlp', e.traceId, e.spanId),
     kind: 'span',

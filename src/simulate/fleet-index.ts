@@ -1,7 +1,7 @@
-import type { SimulatedFleet } from '../../src/simulate/causal-fleet.ts';
-import { fleetEvent } from '../../src/simulate/fleet-events.ts';
-import type { SimEvent } from '../../src/simulate/ground-truth.ts';
-import { unixMillis } from '../../src/core/time.ts';
+import type { SimulatedFleet } from './causal-fleet.ts';
+import { fleetEvent } from './fleet-events.ts';
+import type { SimEvent } from './ground-truth.ts';
+import { unixMillis } from '../core/time.ts';
 
 /** Per simulated event: its id, and the raw times its host wrote (what sort-by-timestamp sees). */
 export interface FleetIndex {
