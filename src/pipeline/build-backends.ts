@@ -4,14 +4,14 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { RejectionReader } from '../api/routes/rejections.ts';
 import type { TributaryConfig } from '../config/schema.ts';
 import type { Component } from '../core/lifecycle.ts';
-import type { DeadLetterStore, EventStore, Retention } from '../store/event-store.ts';
+import type { DeadLetterStore, EventStore, OrderKeyStore, Retention } from '../store/event-store.ts';
 import type { SqliteDatabase } from '../store/sqlite/open-database.ts';
 import { SqliteAuditLog } from '../store/sqlite/sqlite-audit-log.ts';
 import { SqliteDeadLetterStore } from '../store/sqlite/sqlite-dead-letter-store.ts';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store.ts';
 
 export interface StorageBackends {
-  store: EventStore & Retention;
+  store: EventStore & Retention & OrderKeyStore;
   deadLetters: DeadLetterStore & RejectionReader;
   /** The audit trail lives with the events, so every replica appends to one chain. */
   audit: AuditLog;
