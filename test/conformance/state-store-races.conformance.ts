@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { StateKindMismatch } from '../../src/state/errors.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import type { StateStoreHarness } from './state-store.conformance.ts';
 
@@ -88,5 +89,37 @@ export function stateStoreRaceConformance(harness: () => StateStoreHarness): voi
       50,
     );
     assert.equal((await harness().other.smembers('members')).length, 50);
+  });
+
+  it('claims and records issued together: a key of another kind fails alone, the others are decided in order', async () => {
+    const s = harness().store;
+    await s.hset('wrong', { field: 'x' });
+    const claims = Array.from({ length: 40 }, (_, i) =>
+      s.claim(i === 20 ? 'wrong' : `lease:${i % 10}`, `owner-${i % 2}`, 60_000),
+    );
+    const records = Array.from({ length: 40 }, (_, i) =>
+      s.recordOnce(i === 20 ? 'wrong' : `done:${i % 10}`, `value-${i}`, 60_000),
+    );
+    const claimed = await Promise.allSettled(claims);
+    const recorded = await Promise.allSettled(records);
+    const rejected = claimed.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    assert.deepEqual(rejected, [20]);
+    assert.ok(claimed[20]?.status === 'rejected' && claimed[20].reason instanceof StateKindMismatch);
+    assert.ok(recorded[20]?.status === 'rejected' && recorded[20].reason instanceof StateKindMismatch);
+    assert.deepEqual(await s.hgetall('wrong'), { field: 'x' }, 'left unchanged');
+    // Issue order: for each lease the first claimer (owner-0 or owner-1 by i % 2) wins; for each record the first value.
+    for (let k = 0; k < 10; k++) {
+      const first = `owner-${k % 2}`;
+      assert.equal(await s.get(`lease:${k}`), first);
+      assert.ok(
+        claimed.every((r, i) =>
+          i === 20 || i % 10 !== k
+            ? true
+            : r.status === 'fulfilled' && r.value.owner === first && r.value.claimed === (i % 2 === k % 2),
+        ),
+      );
+      assert.equal(await s.get(`done:${k}`), `value-${k}`);
+      assert.equal(recorded.filter((r, i) => i % 10 === k && r.status === 'fulfilled' && r.value).length, 1);
+    }
   });
 }

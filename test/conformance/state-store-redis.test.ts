@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { CLAIM_SCRIPT, RECORD_ONCE_SCRIPT } from '../../src/state/redis/lua-scripts.ts';
+import { BATCH_SCRIPT, INCR_SCRIPT } from '../../src/state/redis/lua-scripts.ts';
 import { RedisStateStore } from '../../src/state/redis/redis-state-store.ts';
 import { requireServer } from '../support/servers.ts';
 import { stateStoreConformance } from './state-store.conformance.ts';
@@ -91,9 +91,8 @@ describe('RedisStateStore on a real server', { skip }, () => {
       await store.start();
       await store.recordOnce('k', 'v', 1000);
       await store.claim('c', 'A', 1000);
-      const shas = [CLAIM_SCRIPT, RECORD_ONCE_SCRIPT].map((lua) =>
-        createHash('sha1').update(lua).digest('hex'),
-      );
+      await store.incr('n', 1);
+      const shas = [BATCH_SCRIPT, INCR_SCRIPT].map((lua) => createHash('sha1').update(lua).digest('hex'));
       assert.deepEqual(await adminClient().script('EXISTS', ...shas), [1, 1]);
     } finally {
       await store.shutdown();

@@ -2,7 +2,8 @@
  * The Lua scripts behind every state operation that takes more than one Redis command. A script runs
  * atomically on the server; ioredis sends it once per connection (EVAL) and then only its SHA (EVALSHA),
  * re-sending it after NOSCRIPT (a restarted or flushed server). Every script takes the (prefixed) key as
- * KEYS[1]; everything else arrives in ARGV, so keys and values are data, never code. A TTL of '0' means
+ * KEYS[1] (the batch script a list of keys); everything else arrives in ARGV, so keys and
+ * values are data, never code. A TTL of '0' means
  * "no TTL given". Errors of `redis.call` (WRONGTYPE, "not an integer") abort the script before any write.
  */
 
@@ -45,55 +46,68 @@ end
 return added
 `;
 
-/** ARGV: hasExpected ('1' | '0'), expected, next, ttl. Returns 1 when it wrote. */
-export const COMPARE_AND_SET_SCRIPT = `
-local current = redis.call('GET', KEYS[1])
-if ARGV[1] == '1' then
-  if current ~= ARGV[2] then return 0 end
-elseif current then
-  return 0
+/**
+ * The register and ledger operations of one batch, in issue order, one key each (KEYS[i]); a batch of one
+ * is a single operation. ARGV holds five cells per key: the operation and four arguments ('' unused):
+ * - `g` get: 1 and the value, or 0 when absent;
+ * - `c` claim (owner, ttl): 1 and the owner when the caller holds it after this, 0 and the holder otherwise;
+ * - `r` recordOnce (value, ttl): 1 stored, 0 already there; TYPE, not GET: no copy of a large value;
+ * - `s` compareAndSet (hasExpected '1' | '0', expected, next, ttl): 1 when it wrote.
+ * A ttl of '0' means none. Returns two cells per key: the code and a text; -1 and the error (WRONGTYPE)
+ * fails that key alone and leaves it unchanged. The script runs atomically, so each operation is as
+ * atomic as when it ran alone, and none interleaves with another client's.
+ */
+export const BATCH_SCRIPT = `
+local out = {}
+for i = 1, #KEYS do
+  local key, base = KEYS[i], (i - 1) * 5
+  local op, a, b, c, d = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4], ARGV[base + 5]
+  local code, text = 0, ''
+  if op == 'r' then
+    local kind = redis.call('TYPE', key).ok
+    if kind == 'none' then
+      if b ~= '0' then redis.call('SET', key, a, 'PX', b) else redis.call('SET', key, a) end
+      code = 1
+    elseif kind ~= 'string' then
+      code, text = -1, 'WRONGTYPE Operation against a key holding the wrong kind of value'
+    end
+  else
+    local ok, current = pcall(redis.call, 'GET', key)
+    if not ok then
+      code, text = -1, type(current) == 'table' and current.err or tostring(current)
+    elseif op == 'g' then
+      if current then code, text = 1, current end
+    elseif op == 'c' then
+      if current and current ~= a then
+        text = current
+      else
+        redis.call('SET', key, a, 'PX', b)
+        code, text = 1, a
+      end
+    elseif op == 's' then
+      if (a == '1' and current == b) or (a ~= '1' and not current) then
+        if d ~= '0' then redis.call('SET', key, c, 'PX', d) else redis.call('SET', key, c) end
+        code = 1
+      end
+    else
+      code, text = -1, 'ERR unknown batched operation ' .. tostring(op)
+    end
+  end
+  out[2 * i - 1] = code
+  out[2 * i] = text
 end
-if ARGV[4] ~= '0' then
-  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
-else
-  redis.call('SET', KEYS[1], ARGV[3])
-end
-return 1
+return out
 `;
 
-/** ARGV: owner, ttl. Returns {1, owner} when the caller holds the claim, {0, holder} otherwise. */
-export const CLAIM_SCRIPT = `
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then
-  return {0, holder}
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return {1, ARGV[1]}
-`;
-
-/** ARGV: value, ttl. Returns 1 when it stored. TYPE, not GET: no copy of a large existing value. */
-export const RECORD_ONCE_SCRIPT = `
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind == 'string' then return 0 end
-if kind ~= 'none' then
-  return redis.error_reply('WRONGTYPE Operation against a key holding the wrong kind of value')
-end
-if ARGV[2] ~= '0' then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-else
-  redis.call('SET', KEYS[1], ARGV[1])
-end
-return 1
-`;
+/** The scripts that take a batch of keys: their key count is the command's first argument. */
+export const BATCHED_SCRIPTS: ReadonlySet<string> = new Set(['tributaryBatch']);
 
 /** The scripts by the command name they get on the client. */
 export const STATE_SCRIPTS = {
   tributaryIncr: INCR_SCRIPT,
   tributaryHset: HSET_SCRIPT,
   tributarySadd: SADD_SCRIPT,
-  tributaryCompareAndSet: COMPARE_AND_SET_SCRIPT,
-  tributaryClaim: CLAIM_SCRIPT,
-  tributaryRecordOnce: RECORD_ONCE_SCRIPT,
+  tributaryBatch: BATCH_SCRIPT,
 } as const;
 
 /** The typed face of the commands that `defineCommand` adds to the client (array arguments are flattened). */
@@ -101,13 +115,6 @@ export interface StateScriptCommands {
   tributaryIncr(key: string, by: string, ttl: string): Promise<number>;
   tributaryHset(key: string, ttl: string, fieldsAndValues: string[]): Promise<number>;
   tributarySadd(key: string, ttl: string, members: readonly string[]): Promise<number>;
-  tributaryCompareAndSet(
-    key: string,
-    hasExpected: string,
-    expected: string,
-    next: string,
-    ttl: string,
-  ): Promise<number>;
-  tributaryClaim(key: string, owner: string, ttl: string): Promise<[number, string]>;
-  tributaryRecordOnce(key: string, value: string, ttl: string): Promise<number>;
+  /** See BATCH_SCRIPT: the number of keys, the keys, then five cells per key. */
+  tributaryBatch(numberOfKeys: number, keysThenArgs: readonly string[]): Promise<(number | string)[]>;
 }
