@@ -50,7 +50,7 @@ export function dedupStage(deps: DedupDeps): Stage {
       const { raw, entry } = await deps.ledger.entry(ctx.receiver, ctx.groupKey);
       const sendResolved = deps.sendResolved(ctx.receiver);
       if (!needsUpdate(entry, state, sendResolved, ctx.route.repeatInterval, ctx.now)) return [];
-      const claim = await deps.ledger.claim(ctx.receiver, ctx.groupKey, entry, state);
+      const claim = await deps.ledger.claim(ctx.receiver, ctx.groupKey, entry, state, raw);
       if (claim.kind === 'duplicate') {
         await deps.memo.once(`duplicate|${claim.id}`, {
           time: ctx.now,

@@ -8,7 +8,7 @@ import { RedisStateStore } from '../../state/redis/redis-state-store.ts';
 import { openStateDatabase } from '../../state/sqlite/open-state-database.ts';
 import { SqliteStateStore } from '../../state/sqlite/sqlite-state-store.ts';
 import type { StateBackend } from '../../state/state-store.ts';
-import { needsUpdate, NotificationLedger } from './notification-ledger.ts';
+import { needsUpdate, NotificationLedger, type LedgerBackend } from './notification-ledger.ts';
 
 const STATE = { firing: ['a', 'b'], resolved: [], flapping: [] };
 
@@ -90,6 +90,42 @@ describe('notification ledger: replicas sharing one state store', () => {
     assert.match(c2.kind === 'duplicate' ? c2.reason : '', /replica one/);
     const c3 = await two.claim('r', 'g', null, { ...STATE, firing: ['a'] });
     assert.notEqual(c3.id, c1.id);
+  });
+});
+
+describe('notification ledger: a sender that dies between the done record and the entry update', () => {
+  it('the next replica moves the entry on, so the group repeats at repeat_interval instead of never', async () => {
+    const store = new MemoryStateStore();
+    // The dying replica's store: the entry update (the last step of complete) never happens.
+    const dying: LedgerBackend = {
+      get: (k) => store.get(k),
+      claim: (k, o, t) => store.claim(k, o, t),
+      recordOnce: (k, v, t) => store.recordOnce(k, v, t),
+      compareAndSet: () => Promise.reject(new Error('SIGKILL')),
+    };
+    const a = new NotificationLedger(dying, { owner: 'a', leaseMs: 1000, retentionMs: 3_600_000 });
+    const b = new NotificationLedger(store, { owner: 'b', leaseMs: 1000, retentionMs: 3_600_000 });
+    const first = await a.claim('team', 'g', null, STATE, null);
+    assert.equal(first.kind, 'claimed');
+    await a.markDelivered(first.id, 'webhook[0]', 1000);
+    await assert.rejects(a.complete('team', 'g', null, first.id, 1, STATE, 1000), /SIGKILL/);
+
+    // Replica b flushes the same group: already sent, and the entry is moved on as a completed send.
+    const { raw, entry } = await b.entry('team', 'g');
+    assert.equal(entry, null);
+    assert.equal(needsUpdate(entry, STATE, true, 60_000, 2000), true);
+    const again = await b.claim('team', 'g', entry, STATE, raw);
+    assert.equal(again.kind, 'duplicate');
+    assert.equal(again.id, first.id);
+    const moved = await b.entry('team', 'g');
+    assert.deepEqual(moved.entry, { firing: ['a', 'b'], resolved: [], flapping: [], sentAt: 1000, seq: 1 });
+    assert.equal(needsUpdate(moved.entry, STATE, true, 60_000, 2000), false, 'not resent');
+
+    // At repeat_interval the reminder is a new notification that b sends.
+    assert.equal(needsUpdate(moved.entry, STATE, true, 60_000, 61_000), true);
+    const repeat = await b.claim('team', 'g', moved.entry, STATE, moved.raw);
+    assert.equal(repeat.kind, 'claimed');
+    assert.notEqual(repeat.id, first.id);
   });
 });
 

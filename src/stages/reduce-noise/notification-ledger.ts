@@ -61,16 +61,34 @@ export class NotificationLedger {
     return { raw, entry: raw === null ? null : parseEntry(raw) };
   }
 
-  /** Claims the notification that moves the group from `entry` to `state`. */
+  /**
+   * Claims the notification that moves the group from `entry` (read as `previousRaw`) to `state`. When it
+   * was sent already but the group's entry did not move (its sender died between the two writes of
+   * `complete`), moves the entry now: otherwise every later flush would compute the same id, find it
+   * sent, and the group's repeat notifications would stop.
+   */
   async claim(
     receiver: string,
     groupKey: string,
     entry: LedgerEntry | null,
     state: GroupState,
+    previousRaw?: string | null,
   ): Promise<Claim> {
     const seq = (entry?.seq ?? 0) + 1;
     const id = notificationId(receiver, groupKey, state, seq);
-    if ((await this.backend.get(doneKey(id))) !== null) {
+    const done = await this.backend.get(doneKey(id));
+    if (done !== null) {
+      if (previousRaw !== undefined) {
+        const sentAt = Number(done);
+        await this.moveEntry(
+          receiver,
+          groupKey,
+          previousRaw,
+          seq,
+          state,
+          Number.isFinite(sentAt) ? sentAt : 0,
+        );
+      }
       return { kind: 'duplicate', id, reason: 'already sent (ledger record exists)' };
     }
     const claim = await this.backend.claim(leaseKey(id), this.options.owner, this.options.leaseMs);
@@ -101,6 +119,19 @@ export class NotificationLedger {
     state: GroupState,
     at: number,
   ): Promise<void> {
+    await this.backend.recordOnce(doneKey(id), String(at), this.options.retentionMs);
+    await this.moveEntry(receiver, groupKey, previousRaw, seq, state, at);
+  }
+
+  /** Loses only to a replica that completed the same or a later notification: either way the entry moved. */
+  private async moveEntry(
+    receiver: string,
+    groupKey: string,
+    previousRaw: string | null,
+    seq: number,
+    state: GroupState,
+    at: number,
+  ): Promise<void> {
     const entry: LedgerEntry = {
       firing: [...state.firing],
       resolved: [...state.resolved],
@@ -108,8 +139,6 @@ export class NotificationLedger {
       sentAt: at,
       seq,
     };
-    await this.backend.recordOnce(doneKey(id), String(at), this.options.retentionMs);
-    // Loses only to a replica that completed the same or a later notification: either way the entry moved.
     await this.backend.compareAndSet(
       entryKey(receiver, groupKey),
       previousRaw,
