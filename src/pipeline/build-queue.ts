@@ -10,7 +10,8 @@ import type { Kafka } from 'kafkajs';
 import { kafkaConfigSchema, type KafkaConfig } from '../sources/kafka/config.ts';
 import { recordLocation, type KafkaRecordDecoder } from '../sources/kafka/record-decoder.ts';
 import { parseLogstashBody } from '../sources/logstash/parse-events.ts';
-import { parseNagiosPayload } from '../sources/nagios/index.ts';
+import { parseNagiosPayload, type CheckStateTracker } from '../sources/nagios/index.ts';
+import type { NagiosInput } from './build-sources.ts';
 import { parsePinpointSpansText } from '../sources/pinpoint/parse-spans.ts';
 import type { DeadLetterStore, EventStore } from '../store/event-store.ts';
 import type { EventQueue } from './event-queue.ts';
@@ -38,6 +39,8 @@ export async function buildQueue(
     metrics: PipelineMetrics;
     registry: Registry;
     logger: Logger;
+    /** Mapping, layouts and the SOFT/HARD tracker, shared with the HTTP and tail inputs. */
+    nagios: NagiosInput;
   },
 ): Promise<QueueBackend> {
   if (!config.kafka.brokers) {
@@ -69,13 +72,14 @@ export async function buildQueue(
     config: kafkaConfig,
     decoders: inputDecoders(
       config,
+      deps.nagios,
       kafkaConfig.topics,
       createInternalEventDecoder({ maxRecordBytes: kafkaConfig.maxInternalRecordBytes }),
     ),
     // The sink runs the same after-store work (service catalog) as in embedded mode.
     store: {
       append: async (events) => {
-        await deps.sink(events);
+        await deps.sink(await trackChecks(events, deps.nagios.tracker));
         return { stored: events.length };
       },
     },
@@ -124,6 +128,7 @@ function ensureTopics(kafka: Kafka, config: KafkaConfig): Component {
 /** One decoder per topic: the internal topic's normalized events, and each input format's parser. */
 function inputDecoders(
   config: TributaryConfig,
+  nagios: NagiosInput,
   topics: { events: string; logstash: string; cadvisor: string; nagios: string; pinpoint: string },
   internalEvents: KafkaRecordDecoder,
 ): Map<string, KafkaRecordDecoder> {
@@ -152,11 +157,34 @@ function inputDecoders(
     [
       topics.nagios,
       (value, meta) =>
-        parseNagiosPayload(value.toString('utf8'), { receivedAt: receivedAt(meta.timestamp) }).result,
+        parseNagiosPayload(
+          value.toString('utf8'),
+          { receivedAt: receivedAt(meta.timestamp), resolveService: nagios.resolveService },
+          { layouts: nagios.layouts },
+        ).result,
     ],
     [
       topics.pinpoint,
       (value, meta) => parsePinpointSpansText(value.toString('utf8'), receivedAt(meta.timestamp)),
     ],
   ]);
+}
+
+/**
+ * Nagios results read from the `nagios` topic get their SOFT/HARD state here, in partition order, as HTTP
+ * and tailed results do at intake. Results that already carry a state type (Nagios' own perfdata, or
+ * events of the internal topic, tracked before they were produced) pass through as they are.
+ */
+async function trackChecks(
+  events: readonly TributaryEvent[],
+  tracker: CheckStateTracker,
+): Promise<readonly TributaryEvent[]> {
+  if (!events.some((e) => e.kind === 'check' && e.stateType === null)) return events;
+  const out: TributaryEvent[] = [];
+  for (const event of events) {
+    out.push(
+      event.kind === 'check' && event.stateType === null ? (await tracker.observe(event)).event : event,
+    );
+  }
+  return out;
 }

@@ -18,7 +18,7 @@ import { buildQueue } from './build-queue.ts';
 import { createStateBackend } from '../state/create-state-backend.ts';
 import { Intake } from './intake.ts';
 import { createStoreSink } from './store-sink.ts';
-import { buildSources } from './build-sources.ts';
+import { buildNagiosInput, buildSources } from './build-sources.ts';
 import { dashboardRoutes } from '../dashboards/routes.ts';
 import { createOnFirstSeen } from '../dashboards/on-first-seen.ts';
 import { webRoutes } from '../web/routes.ts';
@@ -90,7 +90,8 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
   };
   const ordering = await buildOrdering(config, { store, metrics, registry, logger });
   const sink = createStoreSink(store, metrics.forComponent('store'), afterStore, ordering.stage);
-  const transport = await buildQueue(config, { sink, store, deadLetters, metrics, registry, logger });
+  const nagios = buildNagiosInput(config, db);
+  const transport = await buildQueue(config, { sink, store, deadLetters, metrics, registry, logger, nagios });
   const { queue } = transport;
   new Gauge({
     name: 'tributary_queue_depth',
@@ -113,7 +114,7 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
   const configuredKeys = configKeys(config);
   const keys = (): ApiKeyRecord[] => [...configuredKeys, ...keyStore.keys()];
   let shuttingDown = false;
-  const sources = buildSources(config, { intake, db, logger, metrics });
+  const sources = buildSources(config, { intake, db, logger, metrics, nagios });
   const app = createApp({
     routes: [
       ...sources.routes,

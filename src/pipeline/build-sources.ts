@@ -17,6 +17,7 @@ import {
   createServiceResolver as createNagiosServiceResolver,
   createStateTracker,
   type CheckState,
+  type CheckStateTracker,
   type FilePosition,
 } from '../sources/nagios/index.ts';
 import type { SqliteDatabase } from '../store/sqlite/open-database.ts';
@@ -30,20 +31,44 @@ export interface Sources {
   components: Component[];
 }
 
+/**
+ * What every Nagios input shares (HTTP, the perfdata tail, the Kafka topic): the host -> service mapping,
+ * the perfdata-file layouts, and the SOFT/HARD tracker with its state. One tracker per process, so the
+ * results of one check are applied in order whichever input brought them.
+ */
+export interface NagiosInput {
+  resolveService: ReturnType<typeof createNagiosServiceResolver>;
+  layouts: ReturnType<typeof configuredLayouts>;
+  tracker: CheckStateTracker;
+}
+
+export function buildNagiosInput(config: TributaryConfig, db: SqliteDatabase): NagiosInput {
+  return {
+    resolveService: createNagiosServiceResolver(config.nagios.serviceMapping),
+    layouts: configuredLayouts(config.nagios),
+    tracker: createStateTracker(new SqliteJsonMap<CheckState>(db, 'nagios.check-state'), {
+      maxCheckAttempts: createMaxCheckAttempts(config.nagios),
+      passiveHostChecksAreSoft: config.nagios.passiveHostChecksAreSoft,
+    }),
+  };
+}
+
 /** Every input: its HTTP route and, where it pulls, its component; all hand what they parse to `intake`. */
 export function buildSources(
   config: TributaryConfig,
-  deps: { intake: Intake; db: SqliteDatabase; logger: Logger; metrics: PipelineMetrics },
+  deps: {
+    intake: Intake;
+    db: SqliteDatabase;
+    logger: Logger;
+    metrics: PipelineMetrics;
+    nagios: NagiosInput;
+  },
 ): Sources {
   const { intake, db, logger, metrics } = deps;
   const maxBody = config.server.maxBody;
   const components: Component[] = [];
 
-  const nagiosService = createNagiosServiceResolver(config.nagios.serviceMapping);
-  const tracker = createStateTracker(new SqliteJsonMap<CheckState>(db, 'nagios.check-state'), {
-    maxCheckAttempts: createMaxCheckAttempts(config.nagios),
-    passiveHostChecksAreSoft: config.nagios.passiveHostChecksAreSoft,
-  });
+  const { resolveService: nagiosService, layouts, tracker } = deps.nagios;
   const positions = new SqliteJsonMap<FilePosition>(db, 'nagios.tail-position');
   for (const path of config.nagios.perfdataFiles) {
     components.push(
@@ -53,7 +78,7 @@ export function buildSources(
         pollIntervalMs: config.nagios.pollIntervalMs,
         maxBatchBytes: config.nagios.maxBatchBytes,
         maxLineBytes: config.nagios.maxLineBytes,
-        layouts: configuredLayouts(config.nagios),
+        layouts,
         resolveService: nagiosService,
         counters: metrics.forComponent('nagios'),
         onError: (err) => logger.warn({ err, path }, 'nagios perfdata tail'),
