@@ -119,7 +119,7 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
     routes: [
       ...sources.routes,
       dashboardRoutes({ catalog, dashboards: config.dashboards, teams: config.auth.teams, logger }),
-      webRoutes({ catalog, store }),
+      webRoutes({ catalog, store, servicesOfTeam: (team) => config.auth.teams[team]?.services ?? [team] }),
       ...alerting.routes((team) => config.auth.teams[team]?.services ?? [team]),
       orderingRoutes({ ordering: ordering.stage }),
       traceRoutes({

@@ -10,12 +10,15 @@ import { servicePage } from './service-page.ts';
 import { CONTENT_SECURITY_POLICY } from './style.ts';
 import { html } from './html.ts';
 import { page } from './layout.ts';
+import { visibleServices, type TeamServices } from '../api/auth/team-scope.ts';
 
 export interface WebDeps {
   catalog: ServiceCatalog;
   store: EventStore;
   /** Wall clock in ms (tests pin it); defaults to Date.now. */
   now?: () => number;
+  /** A team key's services: its pages show only those (no other team's service, host or check). */
+  servicesOfTeam?: TeamServices;
 }
 
 /** Check results read for /hosts: enough for a fleet's latest states and recent changes. */
@@ -42,10 +45,16 @@ export function webRoutes(deps: WebDeps): Router {
       .send(body);
   };
   const handle =
-    (render: (req: Request) => Promise<{ status: number; body: string }>) =>
+    (
+      render: (
+        req: Request,
+        visible: ReadonlySet<string> | null,
+      ) => Promise<{ status: number; body: string }>,
+    ) =>
     async (req: Request, res: Response, next: NextFunction): Promise<void> => {
       try {
-        const { status, body } = await render(req);
+        const services = deps.servicesOfTeam ? visibleServices(res, deps.servicesOfTeam) : null;
+        const { status, body } = await render(req, services ? new Set(services) : null);
         send(res, status, body);
       } catch (err) {
         next(err);
@@ -54,21 +63,27 @@ export function webRoutes(deps: WebDeps): Router {
 
   router.get(
     '/',
-    handle(async () => {
+    handle(async (_req, visible) => {
       const nowMs = now();
-      const entries = await deps.catalog.list();
+      const entries = (await deps.catalog.list()).filter((e) => !visible || visible.has(e.name));
       const health = await Promise.all(entries.map((entry) => readServiceHealth(deps.store, entry, nowMs)));
       return { status: 200, body: indexPage(health, nowMs) };
     }),
   );
   router.get(
     '/hosts',
-    handle(async () => {
+    handle(async (_req, visible) => {
       const nowMs = now();
-      const [found, entries] = await Promise.all([
-        deps.store.query({ kinds: ['check'], limit: HOST_CHECKS, order: 'desc' }),
+      const [found, all] = await Promise.all([
+        deps.store.query({
+          kinds: ['check'],
+          limit: HOST_CHECKS,
+          order: 'desc',
+          ...(visible ? { services: [...visible] } : {}),
+        }),
         deps.catalog.list(),
       ]);
+      const entries = all.filter((e) => !visible || visible.has(e.name));
       const checks = found.items.filter((e): e is CheckEvent => e.kind === 'check');
       const otherHosts = [...new Set(entries.flatMap((e) => e.hosts))];
       return {
@@ -79,10 +94,13 @@ export function webRoutes(deps: WebDeps): Router {
   );
   router.get(
     '/services/:name',
-    handle(async (req) => {
+    handle(async (req, visible) => {
       const nowMs = now();
       const name = String(req.params.name);
-      const entry = (await deps.catalog.list()).find((e) => e.name === name);
+      // Another team's service is answered as an unknown one: its existence is not theirs to learn.
+      const entry = (await deps.catalog.list()).find(
+        (e) => e.name === name && (!visible || visible.has(name)),
+      );
       if (!entry) {
         return {
           status: 404,

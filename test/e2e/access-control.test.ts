@@ -118,6 +118,26 @@ describe('access control', () => {
     assert.equal((all.json.items as unknown[]).length, 4);
   });
 
+  it("shows a team's key only its services in the built-in view; another team's page is not found", async () => {
+    const page = async (path: string, key: string) => {
+      const response = await fetch(`${svc.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+      return { status: response.status, text: await response.text() };
+    };
+    const index = await page('/', KEYS.payments);
+    assert.equal(index.status, 200);
+    assert.match(index.text, /payments/);
+    assert.match(index.text, /billing/);
+    assert.doesNotMatch(index.text, /checkout|search/);
+    assert.equal((await page('/services/payments', KEYS.payments)).status, 200);
+    const other = await page('/services/checkout', KEYS.payments);
+    assert.equal(other.status, 404);
+    assert.doesNotMatch(other.text, /hello from checkout/);
+    const everything = await page('/', KEYS.read);
+    for (const service of ['checkout', 'payments', 'billing', 'search'])
+      assert.match(everything.text, new RegExp(service));
+    assert.equal((await page('/services/checkout', KEYS.read)).status, 200);
+  });
+
   it('creates, uses, audits and revokes a key through the admin API', async () => {
     const created = await call(
       `${svc.url}/v1/admin/keys`,
