@@ -1,10 +1,10 @@
-import type { SpanEvent } from '../core/event.ts';
 import type { SimulatedFleet } from './causal-fleet.ts';
 import type { Delivery } from './delivery.ts';
 import { logstashRecord, spanUnixNanos } from './fleet-events.ts';
 import { FLEET_TOPOLOGY } from './fleet-topology.ts';
 import type { HostClock } from './host-clock.ts';
 import type { SimEvent } from './ground-truth.ts';
+import { OTLP_SPAN_KIND } from '../stages/link-traces/to-otlp.ts';
 
 export interface CausalFleetSendOptions {
   /** Deliveries per round of posts (one Logstash post and one OTLP post at most). */
@@ -32,15 +32,6 @@ export interface SentCausalFleet {
   /** Posts not answered 200/202, with the start of their answer. */
   refused: { path: string; status: number; detail: string }[];
 }
-
-const SPAN_KIND_NUMBER: Record<SpanEvent['spanKind'], number> = {
-  unspecified: 0,
-  internal: 1,
-  server: 2,
-  client: 3,
-  producer: 4,
-  consumer: 5,
-};
 
 /**
  * Sends a simulated causal fleet to a running Tributary the way its agents would, in arrival order:
@@ -147,7 +138,7 @@ export function otlpTraces(fleet: SimulatedFleet, spans: readonly number[]): Rec
       spanId: e.spanId,
       ...(e.parentSpanId !== null ? { parentSpanId: e.parentSpanId } : {}),
       name: e.text,
-      kind: SPAN_KIND_NUMBER[e.spanKind ?? 'internal'],
+      kind: OTLP_SPAN_KIND[e.spanKind ?? 'internal'],
       startTimeUnixNano: startNs.toString(),
       endTimeUnixNano: endNs.toString(),
       ...(e.hlc !== null ? { attributes: [{ key: 'hlc', value: { stringValue: e.hlc } }] } : {}),

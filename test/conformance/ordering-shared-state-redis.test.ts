@@ -1,37 +1,18 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { RedisOrderingState } from '../../src/stages/order-logs/redis-shared-state.ts';
+import { redisAdmin } from '../support/redis-admin.ts';
 import { requireServer } from '../support/servers.ts';
 import { orderingSharedStateConformance } from './ordering-shared-state.conformance.ts';
 
 const { url, skip } = requireServer('redis');
 
+const redis = redisAdmin(url);
+const { deleteKeys } = redis;
 /** Every test gets a key prefix of its own on the shared server, deleted afterwards. */
-function testPrefix(): string {
-  return `tributary-test:${process.pid}:${randomUUID()}:order:`;
-}
-
-let admin: Redis | null = null;
-function adminClient(): Redis {
-  admin ??= new Redis(url as string, { maxRetriesPerRequest: 1 });
-  return admin;
-}
-after(async () => {
-  await admin?.quit();
-});
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = adminClient();
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scanBuffer(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = String(next);
-  } while (cursor !== '0');
-}
+const testPrefix = (): string => redis.testPrefix('order:');
+const adminClient = redis.client;
 
 // Two instances are two replicas: separate connections to one server, one key prefix.
 orderingSharedStateConformance(

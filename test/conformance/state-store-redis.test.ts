@@ -1,38 +1,19 @@
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
-import { after, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { BATCH_SCRIPT, INCR_SCRIPT } from '../../src/state/redis/lua-scripts.ts';
 import { RedisStateStore } from '../../src/state/redis/redis-state-store.ts';
+import { redisAdmin } from '../support/redis-admin.ts';
 import { requireServer } from '../support/servers.ts';
 import { stateStoreConformance } from './state-store.conformance.ts';
 
 const { url, skip } = requireServer('redis');
 
+const redis = redisAdmin(url);
 /** Every test gets a key prefix of its own on the shared server, deleted afterwards. */
-function testPrefix(): string {
-  return `tributary-test:${process.pid}:${randomUUID()}:`;
-}
-
-let admin: Redis | null = null;
-function adminClient(): Redis {
-  admin ??= new Redis(url as string, { lazyConnect: false, maxRetriesPerRequest: 1 });
-  return admin;
-}
-after(async () => {
-  await admin?.quit();
-});
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const client = adminClient();
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await client.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+const { deleteKeys, testPrefix } = redis;
+const adminClient = redis.client;
 
 // Two stores are two ioredis connections: the races run between connections, as between replicas.
 stateStoreConformance(

@@ -2,7 +2,8 @@ import { unixNanos } from '../../core/time.ts';
 import type { MergedSpan, MergedTrace } from './merged-trace.ts';
 import { toKeyValues, type KeyValue } from './otlp-any-value.ts';
 
-const KIND: Record<MergedSpan['kind'], number> = {
+/** OTLP's `Span.SpanKind` numbers. */
+export const OTLP_SPAN_KIND: Record<MergedSpan['kind'], number> = {
   unspecified: 0,
   internal: 1,
   server: 2,
@@ -93,7 +94,7 @@ function otlpSpan(traceId: string, span: MergedSpan): Record<string, unknown> {
     spanId: span.spanId,
     ...(parentSpanId === null ? {} : { parentSpanId }),
     name: span.name,
-    kind: KIND[span.kind],
+    kind: OTLP_SPAN_KIND[span.kind],
     startTimeUnixNano: unixNanos(span.timing.adjustedStart).toString(),
     endTimeUnixNano: unixNanos(span.timing.adjustedEnd).toString(),
     attributes: toKeyValues({ ...own, ...added }),
