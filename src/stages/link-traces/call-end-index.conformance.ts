@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { instantFromUnixMillis } from '../../core/time.ts';
+import type { Retention } from '../../store/event-store.ts';
 import type { CallEnd } from './call-end.ts';
 import type { CallEndIndex, CallEndQuery } from './call-end-index.ts';
 
@@ -68,5 +70,35 @@ export function callEndIndexConformance(create: () => Promise<CallEndIndex>): vo
       found.map((e) => e.startMs),
       [1001, 1002, 1003, 1004, 1005],
     );
+  });
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Retention of a CallEndIndex (`Retention` in store/event-store.ts): ends that started before the
+ * cut-off are deleted (counted once per key they were indexed under), the others kept.
+ */
+export function callEndIndexRetentionConformance(create: () => Promise<CallEndIndex & Retention>): void {
+  it('deletes the ends that started before the cut-off, on earlier days and earlier the same day', async () => {
+    const index = await create();
+    const day = Math.floor(Date.now() / DAY_MS) * DAY_MS - 3 * DAY_MS;
+    const at = (n: number, startMs: number, key = 'h:pricing.internal'): CallEnd =>
+      end(n, { startMs, endMs: startMs + 5, key });
+    await index.add([
+      at(1, day - DAY_MS + 10 * HOUR_MS),
+      at(1, day - DAY_MS + 10 * HOUR_MS, 'p:/price'),
+      at(2, day + 9 * HOUR_MS),
+      at(3, day + 15 * HOUR_MS),
+      at(4, 1000),
+    ]);
+    const cutoff = instantFromUnixMillis(day + 12 * HOUR_MS) as string;
+    const before = instantFromUnixMillis(day - 2 * DAY_MS) as string;
+    assert.equal(await index.deleteOlderThan(before), 1);
+    assert.equal(await index.deleteOlderThan(cutoff), 3);
+    const all = query({ keys: ['h:pricing.internal', 'p:/price'], toMs: 1e13 });
+    assert.deepEqual(await index.near(all), [at(3, day + 15 * HOUR_MS)]);
+    assert.equal(await index.deleteOlderThan(cutoff), 0);
   });
 }

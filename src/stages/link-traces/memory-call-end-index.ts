@@ -1,8 +1,13 @@
+import { unixMillis } from '../../core/time.ts';
+import type { Retention } from '../../store/event-store.ts';
 import type { CallEnd } from './call-end.ts';
 import type { CallEndIndex, CallEndQuery } from './call-end-index.ts';
 
-/** The in-memory CallEndIndex (tests, and processes that keep no state across restarts). */
-export class MemoryCallEndIndex implements CallEndIndex {
+/**
+ * The in-memory CallEndIndex (tests, and processes that keep no state across restarts). Retention
+ * deletes ends that started before the cut-off, as the SQLite index does.
+ */
+export class MemoryCallEndIndex implements CallEndIndex, Retention {
   private readonly byKey = new Map<string, Map<string, CallEnd>>();
 
   async add(ends: readonly CallEnd[]): Promise<void> {
@@ -26,5 +31,19 @@ export class MemoryCallEndIndex implements CallEndIndex {
     return [...out.values()]
       .sort((a, b) => a.startMs - b.startMs || a.spanId.localeCompare(b.spanId))
       .slice(0, query.limit);
+  }
+
+  async deleteOlderThan(instant: string): Promise<number> {
+    const cutoffMs = unixMillis(instant);
+    let deleted = 0;
+    for (const [key, list] of this.byKey) {
+      for (const [id, end] of list) {
+        if (!(end.startMs < cutoffMs)) continue;
+        list.delete(id);
+        deleted += 1;
+      }
+      if (list.size === 0) this.byKey.delete(key);
+    }
+    return deleted;
   }
 }

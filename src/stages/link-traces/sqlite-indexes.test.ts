@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDatabase, type SqliteDatabase } from '../../store/sqlite/open-database.ts';
-import { callEndIndexConformance } from './call-end-index.conformance.ts';
+import { callEndIndexConformance, callEndIndexRetentionConformance } from './call-end-index.conformance.ts';
 import { SqliteCallEndIndex } from './sqlite-call-end-index.ts';
 import { SqliteTraceLinkIndex } from './sqlite-trace-link-index.ts';
-import { traceLinkIndexConformance } from './trace-link-index.conformance.ts';
+import {
+  traceLinkIndexConformance,
+  traceLinkIndexRetentionConformance,
+} from './trace-link-index.conformance.ts';
 
 const open: SqliteDatabase[] = [];
 const db = (): SqliteDatabase => {
@@ -19,8 +22,14 @@ after(() => {
   for (const database of open) database.close();
 });
 
-describe('SqliteTraceLinkIndex', () => traceLinkIndexConformance(async () => new SqliteTraceLinkIndex(db())));
-describe('SqliteCallEndIndex', () => callEndIndexConformance(async () => new SqliteCallEndIndex(db())));
+describe('SqliteTraceLinkIndex', () => {
+  traceLinkIndexConformance(async () => new SqliteTraceLinkIndex(db()));
+  traceLinkIndexRetentionConformance(async (now) => new SqliteTraceLinkIndex(db(), now));
+});
+describe('SqliteCallEndIndex', () => {
+  callEndIndexConformance(async () => new SqliteCallEndIndex(db()));
+  callEndIndexRetentionConformance(async () => new SqliteCallEndIndex(db()));
+});
 
 describe('SQLite link indexes on disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trib-link-index-'));

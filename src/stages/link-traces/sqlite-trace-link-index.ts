@@ -10,7 +10,7 @@ const CHUNK = 400;
 /**
  * The embedded TraceLinkIndex: one table beside the events in the same database (its own
  * `CREATE TABLE IF NOT EXISTS`, so it needs no migration of the event store). Retention deletes links
- * recorded before the cut-off, as the event store deletes events.
+ * last recorded before the cut-off, as the event store deletes events.
  */
 export class SqliteTraceLinkIndex implements TraceLinkIndex, Retention {
   private readonly insert;
@@ -30,8 +30,9 @@ export class SqliteTraceLinkIndex implements TraceLinkIndex, Retention {
      CREATE INDEX IF NOT EXISTS trace_links_child ON trace_links(child_trace);
      CREATE INDEX IF NOT EXISTS trace_links_recorded ON trace_links(recorded_at);`);
     this.insert = db.prepare(
-      `INSERT OR IGNORE INTO trace_links (key, parent_trace, child_trace, doc, recorded_at)
-       VALUES (@key, @parent, @child, @doc, @recordedAt)`,
+      `INSERT INTO trace_links (key, parent_trace, child_trace, doc, recorded_at)
+       VALUES (@key, @parent, @child, @doc, @recordedAt)
+       ON CONFLICT (key) DO UPDATE SET recorded_at = MAX(recorded_at, excluded.recorded_at)`,
     );
   }
 
