@@ -9,12 +9,19 @@ import type { SqliteDatabase } from '../store/sqlite/open-database.ts';
 import { SqliteAuditLog } from '../store/sqlite/sqlite-audit-log.ts';
 import { SqliteDeadLetterStore } from '../store/sqlite/sqlite-dead-letter-store.ts';
 import { SqliteEventStore } from '../store/sqlite/sqlite-event-store.ts';
+import type { CallEndIndex } from '../stages/link-traces/call-end-index.ts';
+import { SqliteCallEndIndex } from '../stages/link-traces/sqlite-call-end-index.ts';
+import { SqliteTraceLinkIndex } from '../stages/link-traces/sqlite-trace-link-index.ts';
+import type { TraceLinkIndex } from '../stages/link-traces/trace-link-index.ts';
 
 export interface StorageBackends {
   store: EventStore & Retention & OrderKeyStore;
   deadLetters: DeadLetterStore & RejectionReader;
   /** The audit trail lives with the events, so every replica appends to one chain. */
   audit: AuditLog;
+  /** Trace links and call ends live with the events, so every replica follows every link. */
+  linkIndex: TraceLinkIndex & Retention;
+  callEnds: CallEndIndex & Retention;
   readiness: ReadinessCheck[];
   /** Started first, stopped last. */
   components: Component[];
@@ -37,6 +44,8 @@ export async function buildStorage(
       store: new SqliteEventStore(db),
       deadLetters: new SqliteDeadLetterStore(db),
       audit: new SqliteAuditLog(db),
+      linkIndex: new SqliteTraceLinkIndex(db),
+      callEnds: new SqliteCallEndIndex(db),
       readiness: [sqliteReady],
       components: [],
       kind: 'sqlite',
@@ -50,6 +59,8 @@ export async function buildStorage(
     { ElasticsearchEventStore },
     { checkElasticsearch },
     { ElasticsearchAuditLog },
+    { ElasticsearchTraceLinkIndex },
+    { ElasticsearchCallEndIndex },
   ] = await Promise.all([
     import('../store/elasticsearch/client.ts'),
     import('../store/elasticsearch/config.ts'),
@@ -57,6 +68,8 @@ export async function buildStorage(
     import('../store/elasticsearch/elasticsearch-event-store.ts'),
     import('../store/elasticsearch/readiness.ts'),
     import('../store/elasticsearch/elasticsearch-audit-log.ts'),
+    import('../store/elasticsearch/elasticsearch-trace-link-index.ts'),
+    import('../store/elasticsearch/elasticsearch-call-end-index.ts'),
   ]);
   const esConfig = elasticsearchStoreConfigSchema.parse({
     ...config.elasticsearch,
@@ -69,6 +82,8 @@ export async function buildStorage(
     store,
     deadLetters: new ElasticsearchDeadLetterStore(client, esConfig),
     audit: new ElasticsearchAuditLog(client, esConfig, logger),
+    linkIndex: new ElasticsearchTraceLinkIndex(client, esConfig),
+    callEnds: new ElasticsearchCallEndIndex(client, esConfig),
     readiness: [
       sqliteReady,
       {

@@ -10,6 +10,7 @@ import type { Component } from '../core/lifecycle.ts';
 import type { TributaryEvent } from '../core/event.ts';
 import { openDatabase } from '../store/sqlite/open-database.ts';
 import { RetentionSweeper } from '../store/retention-sweeper.ts';
+import { retentionGroup } from '../store/retention-group.ts';
 import { SqliteServiceCatalog } from '../store/sqlite/sqlite-service-catalog.ts';
 import { createServiceResolver, resolveServices } from '../stages/resolve-services/resolve-service.ts';
 import { HttpServer } from './http-server.ts';
@@ -25,8 +26,6 @@ import { webRoutes } from '../web/routes.ts';
 import { traceRoutes } from '../api/routes/traces.ts';
 import { orderingRoutes } from '../api/routes/ordering.ts';
 import { createLinkTracesStage } from '../stages/link-traces/link-traces-stage.ts';
-import { SqliteCallEndIndex } from '../stages/link-traces/sqlite-call-end-index.ts';
-import { SqliteTraceLinkIndex } from '../stages/link-traces/sqlite-trace-link-index.ts';
 import { createTraceFinder } from '../stages/link-traces/trace-finder.ts';
 import { buildAlerting } from './build-alerting.ts';
 import { buildOrdering } from './build-ordering.ts';
@@ -78,8 +77,7 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
     if (sightings.length > 0) void onFirstSeen(await catalog.observe(sightings));
   };
   // Trace links are recorded as events are stored and followed when a trace is read (GET /v1/traces/:id).
-  const linkIndex = new SqliteTraceLinkIndex(db);
-  const callEnds = new SqliteCallEndIndex(db);
+  const { linkIndex, callEnds } = storage;
   const linkTraces = createLinkTracesStage({ index: linkIndex, ends: callEnds });
   const { audit } = storage;
   const alerting = buildAlerting(config, { db, state, audit, logger });
@@ -164,7 +162,7 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
   });
   const http = new HttpServer(app, config.server);
   const retention = new RetentionSweeper(
-    store,
+    retentionGroup([store, linkIndex, callEnds]),
     { retentionMs: config.storage.retention, intervalMs: config.storage.retentionSweepInterval },
     logger,
   );
