@@ -36,8 +36,11 @@ export function createLinkTracesStage(deps: LinkTracesStageDeps): LinkTracesStag
         for (const link of linksOfEvent(event)) links.set(linkKey(link), link);
         ends.push(...callEndsOfEvent(event));
       }
-      if (links.size > 0) await deps.index.add([...links.values()]);
-      if (ends.length > 0) await deps.ends.add(ends);
+      // Independent writes (two round trips to a shared index): in parallel.
+      await Promise.all([
+        links.size > 0 ? deps.index.add([...links.values()]) : undefined,
+        ends.length > 0 ? deps.ends.add(ends) : undefined,
+      ]);
     },
   };
 }
