@@ -81,10 +81,24 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
   const linkTraces = createLinkTracesStage({ index: linkIndex, ends: callEnds });
   const { audit } = storage;
   const alerting = buildAlerting(config, { db, state, audit, logger });
+  // Independent steps: a failing one (its backend down) is logged and counted, and never keeps the
+  // others, alert evaluation above all, from seeing the batch.
+  const afterStoreErrors = metrics.forComponent('after-store');
+  const afterStoreSteps: [string, (events: readonly TributaryEvent[]) => Promise<void>][] = [
+    ['service catalog', observeServices],
+    ['trace links', (events) => linkTraces.onStored(events)],
+    ['alerting', (events) => alerting.consume(events)],
+  ];
   const afterStore = async (events: readonly TributaryEvent[]): Promise<void> => {
-    await observeServices(events);
-    await linkTraces.onStored(events);
-    await alerting.consume(events);
+    const results = await Promise.allSettled(afterStoreSteps.map(([, step]) => step(events)));
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      afterStoreErrors.error();
+      logger.error(
+        { err: result.reason, step: afterStoreSteps[i]?.[0] },
+        'after-store step failed for a batch',
+      );
+    });
   };
   const ordering = await buildOrdering(config, { store, metrics, registry, logger });
   const sink = createStoreSink(store, metrics.forComponent('store'), afterStore, ordering.stage);
