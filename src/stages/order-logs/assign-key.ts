@@ -24,7 +24,8 @@ const ONE_MICROSECOND = 1_000n;
 /**
  * The key of one event: the HLC rule over its predecessors (and its emitter's stamp), then, when a
  * successor was keyed before it, pulled just below that successor, with room left for other late
- * predecessors (1 us below, else halfway, else the very next key down).
+ * predecessors (1 us below, else halfway in time, else halfway in the counter, else the very next key
+ * down).
  */
 export function assignKey({ pt, lower, upper, stamp }: KeyInputs): AssignedKey {
   let key = hlcKey(pt, lower);
@@ -33,7 +34,11 @@ export function assignKey({ pt, lower, upper, stamp }: KeyInputs): AssignedKey {
   const fits = (k: OrderKey): boolean =>
     compareKeys(k, upper) < 0 && (lower === null || compareKeys(k, lower) > 0);
   const candidates: OrderKey[] = [{ l: upper.l - ONE_MICROSECOND, c: 0 }];
-  if (lower !== null) candidates.push({ l: (lower.l + upper.l) / 2n, c: 0 });
+  if (lower !== null) {
+    candidates.push({ l: (lower.l + upper.l) / 2n, c: 0 });
+    // Both raised by the HLC rule onto one physical instant: the room is in the counter.
+    if (lower.l === upper.l) candidates.push({ l: lower.l, c: Math.floor((lower.c + upper.c) / 2) });
+  }
   candidates.push(keyBefore(upper));
   for (const candidate of candidates) {
     if (fits(candidate)) return { key: candidate, clamped: true, violated: false };

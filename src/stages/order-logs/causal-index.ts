@@ -52,13 +52,15 @@ export class CausalIndex {
     return this.recent.seen(r.id);
   }
 
-  sweep(nowMs: number): void {
+  /** Forgets idle spans and emitters; `onForget` sees each span entry dropped. */
+  sweep(nowMs: number, onForget: (entry: SpanEntry) => void = () => {}): void {
     const horizon = nowMs - this.options.retainMs;
     let excess = this.spans.size - this.options.maxSpans;
     for (const spans of [this.spans, this.clashes]) {
       for (const [id, entry] of spans) {
         if (entry.idle && (entry.touchedMs < horizon || excess > 0)) {
           spans.delete(id);
+          onForget(entry);
           excess -= 1;
         }
       }

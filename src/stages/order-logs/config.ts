@@ -13,6 +13,13 @@ export interface OrderingConfig {
     refreshMs: number;
   };
   shared: {
+    /**
+     * `replicas` (distributed): other replicas read the shared state, so keyed spans are published at
+     * once and events waiting for a span not seen here look it up. `archive` (one process): the state
+     * only keeps what this stage forgets, so spans are written once, when forgotten, and only events that
+     * come late look them up.
+     */
+    mode: 'replicas' | 'archive';
     /** This replica's name (distinct per replica). */
     replica: string;
     /** An event waiting this long for a span not seen here asks the shared state for its keys. */
@@ -49,7 +56,13 @@ export function createDefaultOrderingConfig(): OrderingConfig {
       dedupCapacity: 250_000,
     },
     offsets: { windowMs: 60_000, stepConfirmations: 3, toleranceMs: 0.5, refreshMs: 100 },
-    shared: { replica: 'local', lookupAfterMs: 100, exchangeEveryMs: 1_000, lookupBatch: 500 },
+    shared: {
+      mode: 'replicas',
+      replica: 'local',
+      lookupAfterMs: 100,
+      exchangeEveryMs: 1_000,
+      lookupBatch: 500,
+    },
   };
 }
 
@@ -96,6 +109,11 @@ export function validateOrderingConfig(config: OrderingConfig): string[] {
   if (config.offsets.stepConfirmations < 1)
     problems.push('order-logs offsets.stepConfirmations must be >= 1');
   if (config.shared.replica === '') problems.push('order-logs shared.replica must not be empty');
+  if (config.shared.mode !== 'replicas' && config.shared.mode !== 'archive') {
+    problems.push(
+      `order-logs shared.mode must be 'replicas' or 'archive', got ${String(config.shared.mode)}`,
+    );
+  }
   check('shared.lookupAfterMs', config.shared.lookupAfterMs, 0);
   check('shared.exchangeEveryMs', config.shared.exchangeEveryMs, 1);
   check('shared.lookupBatch', config.shared.lookupBatch, 1);

@@ -8,6 +8,7 @@ import {
   hlcKey,
   keyAfter,
   keyBefore,
+  LOGICAL_STEP,
   MAX_LOGICAL,
   parseOrderKey,
   type OrderKey,
@@ -48,9 +49,10 @@ describe('order keys', () => {
     assert.deepEqual(keyAfter({ l: 5n, c: MAX_LOGICAL }), { l: 6n, c: 0 });
   });
 
-  it('follow the HLC rule: physical time when ahead of every predecessor, else just after the latest', () => {
+  it('follow the HLC rule: physical time when ahead of every predecessor, else after the latest', () => {
     assert.deepEqual(hlcKey(100n, { l: 50n, c: 3 }), { l: 100n, c: 0 });
-    assert.deepEqual(hlcKey(40n, { l: 50n, c: 3 }), { l: 50n, c: 4 });
+    assert.deepEqual(hlcKey(40n, { l: 50n, c: 3 }), { l: 50n, c: 3 + LOGICAL_STEP });
+    assert.deepEqual(hlcKey(40n, { l: 50n, c: MAX_LOGICAL - LOGICAL_STEP + 1 }), { l: 51n, c: 0 });
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: YEAR_9999 }), arbitraryKey, (pt: bigint, pred: OrderKey) => {
         assert.ok(compareKeys(hlcKey(pt, pred), pred) > 0);
@@ -71,5 +73,18 @@ describe('order keys', () => {
     assert.ok(second.clamped && compareKeys(second.key, first.key) > 0 && compareKeys(second.key, upper) < 0);
     const impossible = assignKey({ pt: 0n, lower: { l: 5n, c: 0 }, upper: { l: 5n, c: 1 }, stamp: null });
     assert.ok(impossible.violated && compareKeys(impossible.key, { l: 5n, c: 0 }) > 0);
+  });
+
+  it('leave room for late events between keys the HLC rule gave in a row on one instant', () => {
+    // A span keyed after an early parent: start, end and everything between share one physical part.
+    const start = hlcKey(0n, { l: 5_000n, c: 0 });
+    const end = hlcKey(0n, start);
+    let lower = start;
+    for (let late = 0; late < 8; late++) {
+      const placed = assignKey({ pt: 9_000n, lower, upper: end, stamp: null });
+      assert.ok(!placed.violated, `late line ${late} fits`);
+      assert.ok(compareKeys(placed.key, lower) > 0 && compareKeys(placed.key, end) < 0);
+      lower = placed.key;
+    }
   });
 });

@@ -46,13 +46,23 @@ export function keyBefore(k: OrderKey): OrderKey {
 }
 
 /**
+ * How far the HLC rule moves the counter past the latest predecessor. Not 1: an event that comes late
+ * (a chunk of lines re-sent minutes later, into a span keyed long ago) must find keys between two that
+ * were given in a row, and the physical part often leaves none (every event after an early-keyed parent
+ * shares its `l`).
+ */
+export const LOGICAL_STEP = 1_000;
+
+/**
  * The HLC rule over known predecessors: the physical time `pt` when it is past every predecessor,
- * otherwise just after the latest predecessor. Monotone along every edge it is given.
+ * otherwise after the latest predecessor (its counter plus `LOGICAL_STEP`, carrying into the next
+ * nanosecond). Monotone along every edge it is given.
  */
 export function hlcKey(pt: bigint, latestPredecessor: OrderKey | null): OrderKey {
   const physical = clampL(pt);
   if (latestPredecessor === null || physical > latestPredecessor.l) return { l: physical, c: 0 };
-  return keyAfter(latestPredecessor);
+  const { l, c } = latestPredecessor;
+  return c <= MAX_LOGICAL - LOGICAL_STEP ? { l, c: c + LOGICAL_STEP } : { l: l + 1n, c: 0 };
 }
 
 /** Keeps `l` where the text form can show it (garbage clocks and absurd offsets end up at the edges). */

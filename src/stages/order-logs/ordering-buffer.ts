@@ -13,6 +13,7 @@ import { blockerOf, boundsOf, calleeKey, hasChild, PROGRESS, skip } from './poin
 import { sequenceRef, type SourceTrack } from './source-track.ts';
 import { childRef, SpanEntry } from './span-entry.ts';
 import { SpanExpectations } from './span-expectations.ts';
+import { SpanRecalls } from './span-recalls.ts';
 import { nsToMs, offsetSamplesOf } from './span-offset-samples.ts';
 import { PrecisionTracker } from './timestamp-precision.ts';
 import { Waiters } from './waiters.ts';
@@ -75,6 +76,7 @@ export class OrderingBuffer {
   private ready: Point[] = [];
   private released: ReleasedPoint[] = [];
   private readonly keyedSpans = new Set<SpanEntry>();
+  private readonly recalls: SpanRecalls;
   private lastSweepMs = -Infinity;
   private readonly applied: AppliedOffsets;
   bufferedBytes = 0;
@@ -98,11 +100,19 @@ export class OrderingBuffer {
     private readonly onSample: (sample: OffsetSample) => void = () => {},
     /** After how long a silent log stream no longer holds back the span ends of its host. */
     streamIdleMs = 2_000,
+    /**
+     * What the shared state is for (see OrderingConfig['shared']['mode']): with `replicas`, keyed spans
+     * are collected for it (`takeKeyedSpans`); with `archive`, spans it forgets (`takeForgotten`). With
+     * either, late events naming a span unknown here ask it first, as it keeps the keys of spans this
+     * buffer has forgotten (`takeRecalls`, then `remoteSpan` or `recallMissed`).
+     */
+    private readonly sharing: 'none' | 'replicas' | 'archive' = 'none',
   ) {
     this.index = new CausalIndex(options);
     this.applied = new AppliedOffsets(offsets);
     this.expectations = new SpanExpectations(options.spanCoverageThreshold, 60_000);
     this.progress = new HostProgress(streamIdleMs);
+    this.recalls = new SpanRecalls(sharing);
   }
 
   /** Takes one event in; false when it was a duplicate. */
@@ -119,9 +129,10 @@ export class OrderingBuffer {
       const span =
         r.traceId !== null && r.spanId !== null ? this.index.span(r.traceId, r.spanId, nowMs) : null;
       const p = this.point(r, 'log', r.startNs, half, nowMs, span, null, track);
+      p.lateArrival = this.watermarks.observe(r.stream, p.candidateMs, nowMs);
       span?.addLog(p);
       track?.addPending(p);
-      p.lateArrival = this.watermarks.observe(r.stream, p.candidateMs, nowMs);
+      if (p.lateArrival) this.recalls.keysOf(span);
       this.enqueue(p, r.bytes);
       if (r.host !== null) this.ready.push(...this.progress.logArrived(r.host, r.stream, r.startNs, nowMs));
       if (track)
@@ -148,6 +159,12 @@ export class OrderingBuffer {
       this.expectations.outcome('child', calleeKey(caller), true);
     }
     end.lateArrival = this.watermarks.observe(r.stream, end.candidateMs, nowMs);
+    // Late as a whole (its end too is behind the watermark): its parent may have been keyed and forgotten,
+    // and so may its lines and children, keyed without it.
+    if (end.lateArrival) {
+      this.recalls.keysOf(parent);
+      if (own === canonical) this.recalls.boundsOf(own);
+    }
     this.enqueue(start, r.bytes);
     this.enqueue(end, 0);
     this.observeOffsets(own, parent, tracker);
@@ -223,14 +240,39 @@ export class OrderingBuffer {
     return this.waiters.awaited(arrivedBeforeMs, limit, eligible);
   }
 
+  /** References late events wait for (up to `limit`): to look up in the shared state now. */
+  takeRecalls(limit: number): string[] {
+    return this.recalls.take(limit);
+  }
+
   /**
-   * Keys another replica gave a span (`span` reference) or the child of a span (`child` reference): what
-   * waited for them can go on. A child counts once its end is keyed.
+   * Spans forgotten since the last call: keyed ones (in `archive` mode), and ones that never came but
+   * whose lines or children were keyed (their bounds, for when they come late).
+   */
+  takeForgotten(): SpanEntry[] {
+    return this.recalls.takeForgotten();
+  }
+
+  /** The shared state does not have (or could not give) `ref`: what waited for it goes on. */
+  recallMissed(ref: string, nowMs: number): void {
+    const [kind] = ref.split('\u0000', 1);
+    const entry = kind === 'span' || kind === 'bounds' ? this.spanOf(ref, nowMs) : null;
+    if (entry === null) return;
+    if (kind === 'span' && entry.recalling) entry.recalling = false;
+    else if (kind === 'bounds' && entry.recallingBounds) entry.recallingBounds = false;
+    else return;
+    this.wake(this.waiters.take(kind, () => ref));
+  }
+
+  /**
+   * Keys another replica (or this one, before forgetting them) gave a span (`span` reference), the child
+   * of a span (`child` reference; it counts once its end is keyed), or the bounds the lines and children
+   * of a span left (`bounds` reference): what waited for them can go on.
    */
   remoteSpan(ref: string, startKey: OrderKey, endKey: OrderKey | null, nowMs: number): void {
-    const [kind, traceId, spanId] = ref.split('\u0000');
-    if (traceId === undefined || spanId === undefined) return;
-    const entry = this.index.span(traceId, spanId, nowMs);
+    const [kind] = ref.split('\u0000', 1);
+    const entry = this.spanOf(ref, nowMs);
+    if (entry === null) return;
     if (kind === 'child') {
       if (endKey === null) return;
       entry.childEndKeyed(null, endKey);
@@ -239,11 +281,28 @@ export class OrderingBuffer {
       this.wake(this.waiters.take('child', () => ref));
       return;
     }
-    if (kind !== 'span' || entry.record !== null) return;
+    if (kind === 'bounds') {
+      if (!entry.recallingBounds) return;
+      entry.recallingBounds = false;
+      entry.childStartKeyed(startKey);
+      // A producer ends once its message is sent: its consumers' ends, in the bound, do not follow it.
+      if (endKey && entry.record?.spanKind !== 'producer') entry.logKeyed(null, endKey);
+      this.wake(this.waiters.take('bounds', () => ref));
+      return;
+    }
+    if (kind !== 'span') return;
+    entry.recalling = false;
+    if (entry.record !== null) return;
     entry.startKey = startKey;
     entry.endKey = endKey;
     entry.remote = true;
     this.wake(this.waiters.take('span', () => ref));
+  }
+
+  /** The entry of a `span`, `child` or `bounds` reference (`kind\0traceId\0spanId`). */
+  private spanOf(ref: string, nowMs: number): SpanEntry | null {
+    const [, traceId, spanId] = ref.split('\u0000');
+    return traceId === undefined || spanId === undefined ? null : this.index.span(traceId, spanId, nowMs);
   }
 
   private point(
@@ -382,7 +441,14 @@ export class OrderingBuffer {
         : p.rawNs + p.halfGranularityNs;
     const pt = stamp?.l ?? raw - BigInt(Math.round((offset?.offsetMs ?? 0) * 1e6));
     const { lower, upper } = boundsOf(p);
-    const assigned = assignKey({ pt, lower, upper, stamp });
+    let assigned = assignKey({ pt, lower, upper, stamp });
+    if (assigned.violated && p.role === 'log' && p.span?.endKey) {
+      // A late line whose span was keyed without it, and whose program-order neighbours were keyed past
+      // the span's bounds: one edge breaks whatever the key. It stays inside its span (the edge to its
+      // neighbour breaks), so the lines after it in the span can still follow it there.
+      const inSpan = assignKey({ pt, lower: p.span.startKey, upper: p.span.endKey, stamp });
+      if (!inSpan.violated) assigned = { ...inSpan, violated: true };
+    }
     const key = assigned.key;
     p.key = key;
     p.state = 'final';
@@ -403,7 +469,7 @@ export class OrderingBuffer {
     } else if (p.role === 'start') {
       const own = p.span as SpanEntry;
       own.startKey = key;
-      this.keyedSpans.add(own);
+      if (this.sharing === 'replicas') this.keyedSpans.add(own);
       if (p.parent) {
         p.parent.childStartKeyed(key);
         this.expectations.outcome('parent', r.host, p.parent.present);
@@ -411,7 +477,7 @@ export class OrderingBuffer {
     } else {
       const own = p.span as SpanEntry;
       own.endKey = key;
-      this.keyedSpans.add(own);
+      if (this.sharing === 'replicas') this.keyedSpans.add(own);
       p.parent?.childEndKeyed(p, key);
       if (r.spanKind === 'client') this.expectations.outcome('child', calleeKey(r), hasChild(own));
     }
@@ -437,10 +503,15 @@ export class OrderingBuffer {
     parent?.addChild(own.record as OrderRecord);
   }
 
+  /** Forgets every idle span and emitter (at shutdown: in `archive` mode the shared state keeps them). */
+  forgetAll(): void {
+    this.sweep(Infinity);
+  }
+
   /** Forgets idle spans and emitters, and waits that have moved on. */
   private sweep(nowMs: number): void {
     this.lastSweepMs = nowMs;
-    this.index.sweep(nowMs);
+    this.index.sweep(nowMs, (entry) => this.recalls.forget(entry));
     this.waiters.sweep();
   }
 }

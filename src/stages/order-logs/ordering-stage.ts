@@ -95,8 +95,10 @@ export function createOrderingStage(
     config.buffer,
     offsets,
     watermarks,
-    (s) => exchange?.outgoing(s),
+    // Clock samples go to other replicas; alone (archive), there are none to trade with.
+    exchange && config.shared.mode === 'replicas' ? (s) => exchange.outgoing(s) : undefined,
     config.watermark.idleMaxMs,
+    exchange === null ? 'none' : config.shared.mode,
   );
   let received = 0;
   let unorderable = 0;
@@ -162,6 +164,7 @@ export function createOrderingStage(
         offsets.refresh(now(), true);
         buffer.process(now(), true);
         send(buffer.takeReleased());
+        if (config.shared.mode === 'archive') buffer.forgetAll();
         exchange?.afterTick(buffer);
         await withDeadline(
           Promise.all([writes, exchange?.idle() ?? Promise.resolve()]),

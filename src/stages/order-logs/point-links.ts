@@ -1,7 +1,7 @@
 import { maxKey, minKey, type OrderKey } from './order-key.ts';
 import { pointId, type Point } from './point.ts';
 import type { OrderRecord } from './order-record.ts';
-import { childRef, type SpanEntry } from './span-entry.ts';
+import { boundsRef, childRef, type SpanEntry } from './span-entry.ts';
 import type { HostProgress } from './host-progress.ts';
 import type { SpanExpectations } from './span-expectations.ts';
 
@@ -55,13 +55,22 @@ export function blockerOf(p: Point, ctx: LinkContext, force: boolean): Point | s
     }
     return null;
   }
+  // A late span: its lines and children may have been keyed without it (and forgotten), wait for their bounds.
+  if (p.role === 'start' && p.span?.recallingBounds) {
+    const ref = boundsRef(p.span.traceId, p.span.spanId);
+    if (!isSkipped(p, ref)) {
+      if (waiting) return ref;
+      skip(p, ref);
+    }
+  }
   // The span this point follows: its parent (span start) or the span it was logged in (log).
   const previousSpan = p.role === 'start' ? p.parent : p.span;
   if (previousSpan) {
     if (unkeyed(p, previousSpan.start)) return previousSpan.start;
     if (!previousSpan.present && !isSkipped(p, previousSpan.ref)) {
       const kind = p.role === 'start' ? 'parent' : 'log';
-      if (ctx.expectations.expected(kind, r.host, ctx.nowMs)) {
+      // Its keys may be in the shared state (keyed, then forgotten here): wait for the answer.
+      if (previousSpan.recalling || ctx.expectations.expected(kind, r.host, ctx.nowMs)) {
         if (waiting) return previousSpan.ref;
         skip(p, previousSpan.ref);
       }

@@ -1,10 +1,10 @@
 import type { OrderingConfig } from './config.ts';
 import type { HostOffsets } from './host-offsets.ts';
 import type { OffsetSample } from './offset-sample.ts';
-import { formatOrderKey, parseOrderKey } from './order-key.ts';
+import { formatOrderKey, maxKey, minKey, parseOrderKey, type OrderKey } from './order-key.ts';
 import type { OrderingBuffer } from './ordering-buffer.ts';
 import type { OrderingSharedState, SharedSpanKeys } from './shared-state.ts';
-import { childRef } from './span-entry.ts';
+import { boundsRef, childRef, type SpanEntry } from './span-entry.ts';
 
 /**
  * The stage's side of the shared state: publishes keyed spans, looks up spans that events wait for and
@@ -22,6 +22,7 @@ export class SharedExchange {
   private outbox = new Map<string, { lo: OffsetSample | null; hi: OffsetSample | null }>();
   private readonly lookedUp = new Map<string, number>();
   private foundSpans: SharedSpanKeys[] = [];
+  private missedSpans: string[] = [];
   private receivedSamples: OffsetSample[] = [];
 
   constructor(
@@ -45,10 +46,16 @@ export class SharedExchange {
         buffer.remoteSpan(found.ref, start, found.endKey ? parseOrderKey(found.endKey) : null, nowMs);
     }
     this.foundSpans = [];
+    for (const ref of this.missedSpans) buffer.recallMissed(ref, nowMs);
+    this.missedSpans = [];
     for (const sample of this.receivedSamples) offsets.add(sample);
     this.receivedSamples = [];
     if (!this.lookupInFlight) this.lookup(buffer, nowMs);
-    if (!this.exchangeInFlight && nowMs - this.lastExchangeMs >= this.options.exchangeEveryMs) {
+    if (
+      this.options.mode === 'replicas' &&
+      !this.exchangeInFlight &&
+      nowMs - this.lastExchangeMs >= this.options.exchangeEveryMs
+    ) {
       this.lastExchangeMs = nowMs;
       this.exchange();
     }
@@ -56,15 +63,17 @@ export class SharedExchange {
 
   afterTick(buffer: OrderingBuffer): void {
     const keys: SharedSpanKeys[] = [];
-    for (const entry of buffer.takeKeyedSpans()) {
-      if (entry.remote || entry.startKey === null) continue;
-      const startKey = formatOrderKey(entry.startKey);
-      const endKey = entry.endKey ? formatOrderKey(entry.endKey) : null;
-      keys.push({ ref: entry.ref, startKey, endKey });
-      // A server span is also what its client span's end waits for, under the client's `child` reference.
-      const r = entry.record;
-      if (r?.spanKind === 'server' && r.traceId !== null && r.parentSpanId !== null) {
-        keys.push({ ref: childRef(r.traceId, r.parentSpanId), startKey, endKey });
+    // Replicas: each span as soon as it is keyed. Archive: each span once, when the buffer forgets it
+    // (only late events look keys up there, by `span` and `bounds` references: no `child` copy).
+    for (const entry of buffer.takeKeyedSpans()) addSpanKeys(entry, keys, true);
+    for (const entry of buffer.takeForgotten()) {
+      if (entry.record !== null) addSpanKeys(entry, keys, false);
+      else {
+        // Never came: the bounds its lines and children left, for when it comes late.
+        const before = minKey(entry.logKeysMin, entry.childStartsMin) as OrderKey;
+        const after = maxKey(entry.logKeysMax, entry.childEndsMax);
+        const ref = boundsRef(entry.traceId, entry.spanId);
+        keys.push({ ref, startKey: formatOrderKey(before), endKey: after && formatOrderKey(after) });
       }
     }
     if (keys.length > 0) this.run('publishing span keys', () => this.shared.publishSpanKeys(keys));
@@ -76,19 +85,29 @@ export class SharedExchange {
 
   private lookup(buffer: OrderingBuffer, nowMs: number): void {
     for (const [ref, at] of this.lookedUp) if (nowMs - at > 60_000) this.lookedUp.delete(ref);
-    const refs = buffer.awaitedSpans(
-      nowMs - this.options.lookupAfterMs,
-      this.options.lookupBatch,
-      (ref) => nowMs - (this.lookedUp.get(ref) ?? -Infinity) >= this.options.lookupAfterMs,
-    );
+    // Spans late events name (maybe forgotten here) at once; others once waited for a while.
+    const recalls = buffer.takeRecalls(this.options.lookupBatch);
+    // Alone (archive), a span not seen here was not keyed elsewhere either: only late events ask.
+    const awaited =
+      this.options.mode === 'archive'
+        ? []
+        : buffer.awaitedSpans(
+            nowMs - this.options.lookupAfterMs,
+            this.options.lookupBatch,
+            (ref) => nowMs - (this.lookedUp.get(ref) ?? -Infinity) >= this.options.lookupAfterMs,
+          );
+    const refs = [...new Set([...recalls, ...awaited])];
     if (refs.length === 0) return;
     for (const ref of refs) this.lookedUp.set(ref, nowMs);
     this.lookupInFlight = true;
+    let found: ReadonlyMap<string, SharedSpanKeys> = new Map();
     this.run('looking up span keys', async () => {
       try {
-        const found = await this.shared.lookupSpanKeys(refs);
+        found = await this.shared.lookupSpanKeys(refs);
         this.foundSpans.push(...found.values());
       } finally {
+        // Without an answer (the shared state failed) recalled spans count as missing: no long wait.
+        this.missedSpans.push(...recalls.filter((ref) => !found.has(ref)));
         this.lookupInFlight = false;
       }
     });
@@ -115,5 +134,18 @@ export class SharedExchange {
 
   private run(what: string, work: () => Promise<void>): void {
     this.chain = this.chain.then(work).catch((error: unknown) => this.report(error, what));
+  }
+}
+
+/** A keyed span's keys, and (`child`) for a server span the same under its client's `child` reference. */
+function addSpanKeys(entry: SpanEntry, keys: SharedSpanKeys[], child: boolean): void {
+  if (entry.remote || entry.startKey === null) return;
+  const startKey = formatOrderKey(entry.startKey);
+  const endKey = entry.endKey ? formatOrderKey(entry.endKey) : null;
+  keys.push({ ref: entry.ref, startKey, endKey });
+  // A server span is also what its client span's end waits for, under the client's `child` reference.
+  const r = entry.record;
+  if (child && r?.spanKind === 'server' && r.traceId !== null && r.parentSpanId !== null) {
+    keys.push({ ref: childRef(r.traceId, r.parentSpanId), startKey, endKey });
   }
 }

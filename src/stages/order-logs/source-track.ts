@@ -1,5 +1,5 @@
 import { GranuleRanks } from './granule-ranks.ts';
-import type { OrderKey } from './order-key.ts';
+import { minKey, type OrderKey } from './order-key.ts';
 import type { Point } from './point.ts';
 
 /** Keyed events kept behind the oldest pending one, for late events to find their neighbours. */
@@ -30,6 +30,8 @@ export class SourceTrack {
   private floor: { seq: bigint; key: OrderKey } | null = null;
   private lastFinalSeq: bigint | null = null;
   private pendingCount = 0;
+  /** Pending events that came after the watermark had passed them: their spans may have ended already. */
+  private latePending = 0;
   /** Share of consecutive keyed events whose sequences differ by one (decaying). */
   private density = 0;
   touchedMs = 0;
@@ -58,6 +60,7 @@ export class SourceTrack {
       if (at < this.head) this.head = at;
     }
     this.pendingCount += 1;
+    if (p.lateArrival) this.latePending += 1;
   }
 
   /** Whether the event with this id is already here at this sequence (a redelivery). */
@@ -73,6 +76,7 @@ export class SourceTrack {
   keyed(p: Point): void {
     const seq = seqOf(p);
     this.pendingCount -= 1;
+    if (p.lateArrival) this.latePending -= 1;
     if (this.lastFinalSeq !== null && seq > this.lastFinalSeq) {
       this.density = this.density * 0.95 + (seq === this.lastFinalSeq + 1n ? 0.05 : 0);
     }
@@ -107,16 +111,22 @@ export class SourceTrack {
     return { pending, lower, missing };
   }
 
-  /** Key of the closest later event already keyed (a late event must stay before it). */
+  /**
+   * The least key this event must stay below: the closest later event already keyed (a late event must
+   * stay before it), and the keyed end of the span of any later line still pending (this event precedes
+   * that line, which precedes the end: a chunk of lines re-sent late, whose spans were keyed long ago).
+   */
   afterKey(seq: bigint): OrderKey | null {
-    // Usually nothing after it is keyed yet: events are keyed in program order.
-    if (this.lastFinalSeq === null || this.lastFinalSeq <= seq) return null;
+    // Usually nothing after it is keyed yet: events are keyed in program order, spans after their lines.
+    if ((this.lastFinalSeq === null || this.lastFinalSeq <= seq) && this.latePending === 0) return null;
     const points = this.points;
+    let bound: OrderKey | null = null;
     for (let i = upperBound(points, seq), steps = 0; i < points.length && steps < SCAN_LIMIT; i++, steps++) {
       const q = points[i] as Point;
-      if (q.state === 'final') return q.key;
+      if (q.state === 'final') return minKey(bound, q.key);
+      if (q.role === 'log' && q.span?.endKey) bound = minKey(bound, q.span.endKey);
     }
-    return null;
+    return bound;
   }
 
   /** Drops keyed events from the front, keeping KEPT_BEHIND of them. */

@@ -17,6 +17,13 @@ export class SpanEntry {
   remote = false;
   /** A child (its server span) was keyed by another replica: its end key is in `childEndsMax`. */
   remoteChildEnded = false;
+  /**
+   * Its keys are being asked of the shared state: a late event names it and this stage does not know it,
+   * maybe because it was keyed and forgotten. Events following it wait for the answer.
+   */
+  recalling = false;
+  /** Bounds left by its lines and children are being asked of the shared state (it came late). */
+  recallingBounds = false;
   // Allocated on first use: most spans are named by a handful of events, many by none.
   private logs: Set<Point> | null = null;
   private childEnds: Set<Point> | null = null;
@@ -82,8 +89,8 @@ export class SpanEntry {
     );
   }
 
-  logKeyed(p: Point, key: OrderKey): void {
-    this.logs?.delete(p);
+  logKeyed(p: Point | null, key: OrderKey): void {
+    if (p) this.logs?.delete(p);
     this.logKeysMin = minKey(this.logKeysMin, key);
     this.logKeysMax = maxKey(this.logKeysMax, key);
   }
@@ -117,4 +124,13 @@ export function spanRef(traceId: string, spanId: string): string {
 /** The reference a client span's end waits on: any span whose parent it is. */
 export function childRef(traceId: string, spanId: string): string {
   return `child\u0000${traceId}\u0000${spanId}`;
+}
+
+/**
+ * What a span seen only through its lines and children left when it was forgotten: the least key after
+ * its start, the greatest before its end (a span arriving minutes late must fit around them; a producer's
+ * end only starts its consumers, so for one the second bound is not used).
+ */
+export function boundsRef(traceId: string, spanId: string): string {
+  return `bounds\u0000${traceId}\u0000${spanId}`;
 }

@@ -2,13 +2,15 @@ import type { Point } from './point.ts';
 
 /**
  * Points waiting for something not seen yet, by reference: a span (`span\0trace\0span`), the server span
- * of a client span (`child\0trace\0clientSpan`), a missing sequence of a dense emitter (`seq\0...`).
+ * of a client span (`child\0trace\0clientSpan`), a missing sequence of a dense emitter (`seq\0...`), the
+ * bounds a late span's forgotten lines left (`bounds\0trace\0span`).
  * A point waits on one thing at a time; when it moves on, its old registration is ignored and swept.
  */
 export class Waiters {
   private readonly spans = new Map<string, Point[]>();
   private readonly children = new Map<string, Point[]>();
   private readonly sequences = new Map<string, Point[]>();
+  private readonly bounds = new Map<string, Point[]>();
 
   add(ref: string, p: Point): void {
     const waiting = this.mapOf(ref);
@@ -18,8 +20,15 @@ export class Waiters {
   }
 
   /** Takes out the points still waiting on `ref` (built only when someone may be waiting for its kind). */
-  take(kind: 'span' | 'child' | 'seq', ref: () => string): Point[] {
-    const waiting = kind === 'span' ? this.spans : kind === 'child' ? this.children : this.sequences;
+  take(kind: 'span' | 'child' | 'seq' | 'bounds', ref: () => string): Point[] {
+    const waiting =
+      kind === 'span'
+        ? this.spans
+        : kind === 'child'
+          ? this.children
+          : kind === 'seq'
+            ? this.sequences
+            : this.bounds;
     if (waiting.size === 0) return [];
     const key = ref();
     const waiters = waiting.get(key);
@@ -51,7 +60,7 @@ export class Waiters {
 
   /** Drops registrations of points that have moved on. */
   sweep(): void {
-    for (const waiting of [this.spans, this.children, this.sequences]) {
+    for (const waiting of [this.spans, this.children, this.sequences, this.bounds]) {
       for (const [ref, waiters] of waiting) {
         const still = waiters.filter((w) => w.blockedOn === ref);
         if (still.length === 0) waiting.delete(ref);
@@ -62,6 +71,7 @@ export class Waiters {
 
   private mapOf(ref: string): Map<string, Point[]> {
     if (ref.startsWith('span\u0000')) return this.spans;
+    if (ref.startsWith('bounds\u0000')) return this.bounds;
     return ref.startsWith('child\u0000') ? this.children : this.sequences;
   }
 }
