@@ -7,6 +7,7 @@ import type { SimulatedFleet } from '../../src/simulate/causal-fleet.ts';
 import { fleetEvent } from '../../src/simulate/fleet-events.ts';
 import { createOrderingStage } from '../../src/stages/order-logs/ordering-stage.ts';
 import { FakeClock } from '../../src/stages/order-logs/testing.ts';
+import { EMBEDDED_STAGE, embeddedSharedState } from './embedded-ordering.ts';
 import type { EventQuery } from '../../src/store/event-store.ts';
 import { openDatabase } from '../../src/store/sqlite/open-database.ts';
 import { SqliteEventStore } from '../../src/store/sqlite/sqlite-event-store.ts';
@@ -23,7 +24,8 @@ export interface EndToEndRun {
 /**
  * The embedded deployment, store first: each batch is appended to a SQLite store (on disk, WAL,
  * synchronous=FULL) with provisional orderings, then offered to the stage, whose final keys go back to
- * the store. At the end the store is read back in both orders.
+ * the store; the stage keeps the spans it forgets in the same database. At the end the store is read back
+ * in both orders.
  */
 export async function runEndToEnd(
   fleet: SimulatedFleet,
@@ -35,7 +37,12 @@ export async function runEndToEnd(
   const store = new SqliteEventStore(db);
   try {
     const clock = new FakeClock(fleet.deliveries[0]?.arrivalMs ?? 0);
-    const stage = createOrderingStage({ now: clock.now }, null, store);
+    // As the embedded service: span keys the stage forgets are kept in the store's database.
+    const stage = createOrderingStage(
+      { ...EMBEDDED_STAGE, now: clock.now },
+      embeddedSharedState(db, clock.now),
+      store,
+    );
     const deliveries = fleet.deliveries.filter((d) => d.arrivalMs <= fleet.options.startMs + untilMs);
     const wall0 = performance.now();
     let nextTick = clock.ms + 50;

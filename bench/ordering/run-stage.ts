@@ -36,7 +36,8 @@ export interface StageRunOptions {
   stage?: OrderingStageOptions;
   /** Replicas consuming disjoint partitions, sharing state (1 = a single stage). */
   replicas?: number;
-  shared?: () => OrderingSharedState;
+  /** The state replicas share, built on the simulated clock (the embedded stage has one too). */
+  shared?: (now: () => number) => OrderingSharedState;
   /** When offset errors start being sampled (the estimator needs a few seconds of RPCs). */
   offsetWarmupMs?: number;
   /** Events per offer (a queue batch) and how long a batch collects, simulated ms. */
@@ -66,7 +67,7 @@ export async function runThroughStage(
     }
   };
   const replicas = options.replicas ?? 1;
-  const shared = options.shared?.() ?? null;
+  const shared = options.shared?.(clock.now) ?? null;
   const sink = { setOrderKeys: async () => 0 };
   const stages = Array.from({ length: replicas }, (_, r) =>
     createOrderingStage(

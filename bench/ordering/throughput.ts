@@ -4,7 +4,11 @@ import { performance } from 'node:perf_hooks';
 import type { TributaryEvent } from '../../src/core/event.ts';
 import type { SimulatedFleet } from '../../src/simulate/causal-fleet.ts';
 import { fleetEvent } from '../../src/simulate/fleet-events.ts';
-import { createOrderingStage } from '../../src/stages/order-logs/ordering-stage.ts';
+import {
+  createOrderingStage,
+  type OrderingStageOptions,
+} from '../../src/stages/order-logs/ordering-stage.ts';
+import type { OrderingSharedState } from '../../src/stages/order-logs/shared-state.ts';
 import { FakeClock } from '../../src/stages/order-logs/testing.ts';
 
 export interface Throughput {
@@ -27,9 +31,19 @@ function retainedHeap(): number {
  * How fast the stage itself goes, and what it holds: the first `count` deliveries are built as events
  * beforehand (the simulator's own cost is not counted), then offered in 5 ms batches of simulated
  * arrival time, ticking every 50 ms, as fast as the CPU allows. Every simulated second the heap is
- * measured after a full collection (outside the timed part).
+ * measured after a full collection (outside the timed part). With a shared state (built on the
+ * simulated clock), its work after each tick is awaited and timed with the stage; so is the shutdown,
+ * where an archive writes the spans still remembered (in a longer run, the sweeps would have: each span
+ * is written once).
  */
-export async function measureThroughput(fleet: SimulatedFleet, count: number): Promise<Throughput> {
+export async function measureThroughput(
+  fleet: SimulatedFleet,
+  count: number,
+  arrangement: {
+    shared: (now: () => number) => OrderingSharedState;
+    stage: OrderingStageOptions;
+  } | null = null,
+): Promise<Throughput> {
   const deliveries = fleet.deliveries.filter((d) => !d.duplicate).slice(0, count);
   const batches: { at: number; events: TributaryEvent[] }[] = [];
   for (const d of deliveries) {
@@ -38,7 +52,10 @@ export async function measureThroughput(fleet: SimulatedFleet, count: number): P
     else batches.push({ at: d.arrivalMs, events: [fleetEvent(fleet, d.event)] });
   }
   const clock = new FakeClock(batches[0]?.at ?? 0);
-  const stage = createOrderingStage({ now: clock.now }, null, { setOrderKeys: async () => 0 });
+  const shared = arrangement?.shared(clock.now) ?? null;
+  const stage = createOrderingStage({ ...arrangement?.stage, now: clock.now }, shared, {
+    setOrderKeys: async () => 0,
+  });
   const base = retainedHeap();
   let peak = 0;
   let wall = 0;
@@ -51,6 +68,7 @@ export async function measureThroughput(fleet: SimulatedFleet, count: number): P
     for (; nextTick <= batch.at; nextTick += 50) {
       clock.ms = nextTick;
       stage.tick();
+      if (shared) await stage.idle();
     }
     clock.ms = batch.at;
     stage.offer(batch.events);
@@ -62,7 +80,12 @@ export async function measureThroughput(fleet: SimulatedFleet, count: number): P
       peak = Math.max(peak, retainedHeap() - base);
     }
   }
+  const w0 = performance.now();
+  const c0 = process.cpuUsage();
   await stage.shutdown(Date.now() + 60_000);
+  const c = process.cpuUsage(c0);
+  cpu += c.user + c.system;
+  wall += performance.now() - w0;
   return {
     events: deliveries.length,
     wallSeconds: wall / 1000,
