@@ -29,7 +29,7 @@ export interface SqliteOrderingStateOptions {
  * Clock samples: an append-only table (the cursor is its row id), trimmed to `maxSamples`, so several
  * stages over one database trade samples as replicas do through Redis.
  *
- * Text is stored exactly: a string with a surrogate (UTF-8 cannot carry a lone one) is stored as a BLOB
+ * Text is stored exactly: a string with a lone surrogate (which UTF-8 cannot carry) is stored as a BLOB
  * of its UTF-16 code units, never equal to any TEXT value, so two references never collide.
  */
 export class SqliteOrderingState implements OrderingSharedState {
@@ -176,8 +176,6 @@ export class SqliteOrderingState implements OrderingSharedState {
 
 /** Rows per INSERT statement (4 parameters each, well under SQLite's limit). */
 const ROWS_PER_INSERT = 100;
-/** Any UTF-16 surrogate (a lone one cannot be written as UTF-8; pairs are rare in references). */
-const SURROGATE = /[\ud800-\udfff]/;
 
 interface StoredKeys {
   startKey: string | Buffer;
@@ -190,10 +188,13 @@ interface StoredSample {
   sample: string;
 }
 
-/** TEXT when the string has no surrogate (UTF-8 carries it exactly), else a BLOB of its UTF-16LE units. */
+/** TEXT when UTF-8 carries the string exactly (no lone surrogate), else a BLOB of its UTF-16LE units. */
 function storedText(text: string): string | Buffer {
-  return SURROGATE.test(text) ? Buffer.from(text, 'utf16le') : text;
+  return (text as WellFormedCheck).isWellFormed() ? text : Buffer.from(text, 'utf16le');
 }
+
+/** `String.prototype.isWellFormed` (ES2024, in Node 20; the compiler's library is ES2022). */
+type WellFormedCheck = string & { isWellFormed(): boolean };
 
 function readText(value: string | Buffer): string {
   return typeof value === 'string' ? value : value.toString('utf16le');
