@@ -7,6 +7,8 @@ import { replicaIdOf } from '../alerting/config.ts';
 import { createOrderingStage, type OrderingStage } from '../stages/order-logs/ordering-stage.ts';
 import type { OrderingSharedState } from '../stages/order-logs/shared-state.ts';
 import type { OrderKeyStore } from '../store/event-store.ts';
+import type { SqliteDatabase } from '../store/sqlite/open-database.ts';
+import { SqliteOrderingState } from '../stages/order-logs/sqlite-shared-state.ts';
 
 export interface OrderingBackend {
   /** Null when `ordering.enabled` is false: events keep their provisional (own-time) keys. */
@@ -17,16 +19,26 @@ export interface OrderingBackend {
 
 /**
  * The ordering stage after the store (src/stages/order-logs/README.md). With Redis configured, replicas
- * share span keys and clock samples through it so keys agree across partitions; alone, nothing is shared.
+ * share span keys and clock samples through it so keys agree across partitions (`replicas` mode). Alone,
+ * the keys of spans the stage forgets are archived in the service's SQLite database (`archive` mode), so
+ * a line re-sent minutes late still lands inside its span.
  */
 export async function buildOrdering(
   config: TributaryConfig,
-  deps: { store: OrderKeyStore; metrics: PipelineMetrics; registry: Registry; logger: Logger },
+  deps: {
+    store: OrderKeyStore;
+    db: SqliteDatabase;
+    metrics: PipelineMetrics;
+    registry: Registry;
+    logger: Logger;
+  },
 ): Promise<OrderingBackend> {
   if (!config.ordering.enabled) return { stage: null, components: [] };
   const log = deps.logger.child({ component: 'order-logs' });
   const replica = replicaIdOf(config.alerting);
-  const shared = config.state.redisUrl ? await sharedState(config, replica, log) : null;
+  const shared = config.state.redisUrl
+    ? await sharedState(config, replica, log)
+    : { state: new SqliteOrderingState(deps.db, { spanTtlMs: config.ordering.sharedTtl }), component: null };
   // Failures here are survived (keys stay provisional, or ordering falls back to local knowledge); one
   // line per kind of failure per minute is enough to see them without flooding the log.
   const lastWarned = new Map<string, number>();
@@ -38,7 +50,7 @@ export async function buildOrdering(
         maxHoldMs: config.ordering.maxHold,
         maxBufferBytes: config.ordering.maxBuffer,
       },
-      shared: { replica },
+      shared: { replica, mode: config.state.redisUrl ? 'replicas' : 'archive' },
       onError: (err, what) => {
         const now = Date.now();
         if (now - (lastWarned.get(what) ?? 0) < 60_000) return;
@@ -46,7 +58,7 @@ export async function buildOrdering(
         log.warn({ err, what }, 'ordering degraded: keys stay provisional or local until this clears');
       },
     },
-    shared?.state ?? null,
+    shared.state,
     deps.store,
   );
   new Gauge({
@@ -65,7 +77,7 @@ export async function buildOrdering(
       this.set(stage.stats().unreleased);
     },
   });
-  return { stage, components: shared ? [stage, shared.component] : [stage] };
+  return { stage, components: shared.component ? [stage, shared.component] : [stage] };
 }
 
 /** Redis-backed span keys and clock samples (src/stages/order-logs/redis-shared-state.ts). */

@@ -100,7 +100,7 @@ export async function buildService(config: TributaryConfig, logger: Logger): Pro
       );
     });
   };
-  const ordering = await buildOrdering(config, { store, metrics, registry, logger });
+  const ordering = await buildOrdering(config, { store, db, metrics, registry, logger });
   const sink = createStoreSink(store, metrics.forComponent('store'), afterStore, ordering.stage);
   const nagios = buildNagiosInput(config, db);
   const transport = await buildQueue(config, { sink, store, deadLetters, metrics, registry, logger, nagios });
