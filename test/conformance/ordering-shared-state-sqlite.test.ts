@@ -67,6 +67,23 @@ describe('SqliteOrderingState in the service database', () => {
     db.close();
   });
 
+  it('calls in reference order go on in one batch; one that does not starts another', async () => {
+    const db = openDatabase(':memory:');
+    let now = 1_000;
+    const state = new SqliteOrderingState(db, { spanTtlMs: 60_000, now: () => now });
+    const batches = (): unknown => db.prepare('SELECT count(*) FROM ordering_span_key_batches').pluck().get();
+    await state.publishSpanKeys([{ ref: 'a1', startKey: 's', endKey: null }]);
+    now += 1_000;
+    await state.publishSpanKeys([{ ref: 'b1', startKey: 's', endKey: null }]);
+    assert.equal(batches(), 1, 'b1 sorts after a1: same batch');
+    await state.publishSpanKeys([{ ref: 'a2', startKey: 's', endKey: null }]);
+    assert.equal(batches(), 2, 'a2 sorts before b1: a new batch');
+    now += 59_500;
+    const found = await state.lookupSpanKeys(['a1', 'b1', 'a2']);
+    assert.deepEqual([...found.keys()].sort(), ['a2', 'b1'], 'each key expires on its own time');
+    db.close();
+  });
+
   it('a newer batch wins over an older one for the same reference', async () => {
     const db = openDatabase(':memory:');
     let now = 1_000;

@@ -52,6 +52,12 @@ export class CausalIndex {
     return this.recent.seen(r.id);
   }
 
+  /** Every span remembered. */
+  *allSpans(): IterableIterator<SpanEntry> {
+    yield* this.spans.values();
+    yield* this.clashes.values();
+  }
+
   /** Forgets idle spans and emitters; `onForget` sees each span entry dropped. */
   sweep(nowMs: number, onForget: (entry: SpanEntry) => void = () => {}): void {
     const horizon = nowMs - this.options.retainMs;

@@ -503,9 +503,9 @@ export class OrderingBuffer {
     parent?.addChild(own.record as OrderRecord);
   }
 
-  /** Forgets every idle span and emitter (at shutdown: in `archive` mode the shared state keeps them). */
+  /** At shutdown: hands every remembered idle span over as if forgotten (`archive` mode keeps them). */
   forgetAll(): void {
-    this.sweep(Infinity);
+    for (const entry of this.index.allSpans()) if (entry.idle) this.recalls.forget(entry);
   }
 
   /** Forgets idle spans and emitters, and waits that have moved on. */

@@ -62,21 +62,42 @@ export class SharedExchange {
   }
 
   afterTick(buffer: OrderingBuffer): void {
-    const keys: SharedSpanKeys[] = [];
     // Replicas: each span as soon as it is keyed. Archive: each span once, when the buffer forgets it
     // (only late events look keys up there, by `span` and `bounds` references: no `child` copy).
+    const keys: SharedSpanKeys[] = [];
     for (const entry of buffer.takeKeyedSpans()) addSpanKeys(entry, keys, true);
-    for (const entry of buffer.takeForgotten()) {
-      if (entry.record !== null) addSpanKeys(entry, keys, false);
-      else {
-        // Never came: the bounds its lines and children left, for when it comes late.
-        const before = minKey(entry.logKeysMin, entry.childStartsMin) as OrderKey;
-        const after = maxKey(entry.logKeysMax, entry.childEndsMax);
-        const ref = boundsRef(entry.traceId, entry.spanId);
-        keys.push({ ref, startKey: formatOrderKey(before), endKey: after && formatOrderKey(after) });
-      }
-    }
     if (keys.length > 0) this.run('publishing span keys', () => this.shared.publishSpanKeys(keys));
+    const forgotten = buffer.takeForgotten();
+    if (forgotten.length > 0) this.publishForgotten(forgotten);
+  }
+
+  /**
+   * Spans the buffer forgot (tens of thousands at a time), in reference order, a chunk at a time, each
+   * chunk's keys formatted only when it is written: held all at once, they would outlive the young
+   * generation and cost more in garbage collection than the writing itself.
+   */
+  private publishForgotten(entries: readonly SpanEntry[]): void {
+    const byRef = new Map<string, SpanEntry>();
+    // Keyed spans under their own reference; spans that never came under `bounds`, with what their lines
+    // and children left, for when they come late.
+    for (const e of entries) byRef.set(e.record !== null ? e.ref : boundsRef(e.traceId, e.spanId), e);
+    const refs = [...byRef.keys()].sort();
+    for (let i = 0; i < refs.length; i += FORGOTTEN_CHUNK) {
+      const chunk = refs.slice(i, i + FORGOTTEN_CHUNK);
+      this.run('publishing span keys', () => {
+        const keys: SharedSpanKeys[] = [];
+        for (const ref of chunk) {
+          const e = byRef.get(ref) as SpanEntry;
+          if (e.record !== null) addSpanKeys(e, keys, false);
+          else {
+            const before = minKey(e.logKeysMin, e.childStartsMin) as OrderKey;
+            const after = maxKey(e.logKeysMax, e.childEndsMax);
+            keys.push({ ref, startKey: formatOrderKey(before), endKey: after && formatOrderKey(after) });
+          }
+        }
+        return this.shared.publishSpanKeys(keys);
+      });
+    }
   }
 
   idle(): Promise<void> {
@@ -149,3 +170,6 @@ function addSpanKeys(entry: SpanEntry, keys: SharedSpanKeys[], child: boolean): 
     keys.push({ ref: childRef(r.traceId, r.parentSpanId), startKey, endKey });
   }
 }
+
+/** Forgotten spans per call to the shared state. */
+const FORGOTTEN_CHUNK = 4_096;

@@ -17,12 +17,12 @@ export interface SqliteOrderingStateOptions {
  * finds the keys of its span long after the stage forgot it. Its own tables (`CREATE TABLE IF NOT
  * EXISTS`, no migration of the store).
  *
- * Each `publishSpanKeys` call is written as one batch, in one transaction, its rows keyed `(batch, ref)`
- * and inserted in reference order: they are appended at the end of the table's B-tree; the batch holds
- * their expiry. Keyed by
- * reference alone, thousands of spans a second would each dirty a page of their own in every commit
- * (measured: 10-16 us of CPU and 30-45 us of wall time per row at 30,000 rows a second). So call it with
- * many keys at a time (the archive mode does: the spans the stage forgets, every few seconds). A lookup
+ * Each `publishSpanKeys` call is written in one transaction, its rows keyed `(batch, ref)` and inserted
+ * in reference order, so they are appended at the end of the table's B-tree: as a new batch, or at the
+ * end of the last one when they all sort after it. Keyed by reference alone, thousands of spans a second
+ * would each dirty a page of their own in every commit (measured: 10-16 us of CPU and 30-45 us of wall
+ * time per row at 30,000 rows a second). So call it with many keys at a time, or with chunks in
+ * reference order (the archive mode does: the spans the stage forgets, every few seconds). A lookup
  * probes the live batches by primary key, newest first, inside SQLite; a batch whose keys have all
  * expired is deleted whole.
  *
@@ -37,6 +37,7 @@ export class SqliteOrderingState implements OrderingSharedState {
   private readonly maxSamples: number;
   private readonly now: () => number;
   private readonly insertBatch;
+  private readonly extendBatch;
   private readonly insertKeys;
   private readonly insertOne;
   private readonly select;
@@ -45,6 +46,8 @@ export class SqliteOrderingState implements OrderingSharedState {
   private readonly readSamples;
   private readonly appendSample;
   private readonly trimSamples;
+  /** The last batch this instance wrote, and its greatest reference: a call going on from there extends it. */
+  private tail: { batch: number; lastRef: string; since: number } | null = null;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -62,6 +65,7 @@ export class SqliteOrderingState implements OrderingSharedState {
        ref ANY NOT NULL,
        start_key ANY NOT NULL,
        end_key ANY,
+       expires_at INTEGER NOT NULL,
        PRIMARY KEY (batch, ref)
      ) STRICT, WITHOUT ROWID;
      CREATE TABLE IF NOT EXISTS ordering_offset_samples (
@@ -73,16 +77,20 @@ export class SqliteOrderingState implements OrderingSharedState {
       `INSERT INTO ordering_span_key_batches (batch, expires_at)
        SELECT max(@now, coalesce(max(batch), 0) + 1), @expiresAt FROM ordering_span_key_batches RETURNING batch`,
     );
+    this.extendBatch = db.prepare(
+      `UPDATE ordering_span_key_batches SET expires_at = max(expires_at, @expiresAt)
+       WHERE batch = @batch AND expires_at > @now`,
+    );
     const insert = (rows: number): string =>
-      `INSERT OR REPLACE INTO ordering_span_keys (batch, ref, start_key, end_key)
-       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
+      `INSERT OR REPLACE INTO ordering_span_keys (batch, ref, start_key, end_key, expires_at)
+       VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
     this.insertKeys = db.prepare(insert(ROWS_PER_INSERT));
     this.insertOne = db.prepare(insert(1));
     // The batches are the outer loop (CROSS JOIN keeps that order), newest first: one seek per batch.
     this.select = db.prepare(
       `SELECT k.start_key AS startKey, k.end_key AS endKey
        FROM ordering_span_key_batches b CROSS JOIN ordering_span_keys k
-       WHERE b.expires_at > @now AND k.batch = b.batch AND k.ref = @ref
+       WHERE b.expires_at > @now AND k.batch = b.batch AND k.ref = @ref AND k.expires_at > @now
        ORDER BY b.batch DESC LIMIT 1`,
     );
     this.expireKeys = db.prepare(
@@ -97,33 +105,48 @@ export class SqliteOrderingState implements OrderingSharedState {
     this.trimSamples = db.prepare('DELETE FROM ordering_offset_samples WHERE seq <= ?');
   }
 
-  /** Writes `keys` as one batch (the last of a reference given twice wins), and drops expired batches. */
+  /**
+   * Writes `keys` (the last of a reference given twice wins) as a new batch, or at the end of this
+   * instance's last one when they all sort after it (a caller writing many keys in reference order, a
+   * chunk at a time, keeps one batch); drops expired batches.
+   */
   async publishSpanKeys(keys: readonly SharedSpanKeys[]): Promise<void> {
     const now = this.nowMs();
     const expiresAt = now + this.spanTtlMs;
-    const latest = new Map<string, SharedSpanKeys>();
-    for (const k of keys) latest.set(k.ref, k);
     // In reference order, the batch's rows are appended to the B-tree one after the other.
-    const refs = [...latest.keys()].sort();
+    const rows = inReferenceOrder(keys);
     this.db.transaction(() => {
       this.expireKeys.run(now);
       this.expireBatches.run(now);
-      if (refs.length === 0) return;
-      const { batch } = this.insertBatch.get({ now, expiresAt }) as { batch: number };
-      const args: unknown[] = new Array(4 * ROWS_PER_INSERT);
+      if (rows.length === 0) return;
+      const tail = this.tail;
+      const extends_ =
+        tail !== null &&
+        (rows[0] as SharedSpanKeys).ref > tail.lastRef &&
+        now - tail.since < EXTEND_WITHIN_MS &&
+        this.extendBatch.run({ batch: tail.batch, expiresAt, now }).changes === 1;
+      const batch = extends_
+        ? (tail as { batch: number }).batch
+        : (this.insertBatch.get({ now, expiresAt }) as { batch: number }).batch;
+      const args: unknown[] = new Array(5 * ROWS_PER_INSERT);
       let n = 0;
-      for (const ref of refs) {
-        const k = latest.get(ref) as SharedSpanKeys;
+      for (const k of rows) {
         args[n++] = batch;
-        args[n++] = storedText(ref);
+        args[n++] = storedText(k.ref);
         args[n++] = storedText(k.startKey);
         args[n++] = k.endKey === null ? null : storedText(k.endKey);
+        args[n++] = expiresAt;
         if (n === args.length) {
           this.insertKeys.run(args);
           n = 0;
         }
       }
-      for (let i = 0; i < n; i += 4) this.insertOne.run(args.slice(i, i + 4));
+      for (let i = 0; i < n; i += 5) this.insertOne.run(args.slice(i, i + 5));
+      this.tail = {
+        batch,
+        lastRef: (rows[rows.length - 1] as SharedSpanKeys).ref,
+        since: extends_ ? (tail as { since: number }).since : now,
+      };
     })();
   }
 
@@ -174,7 +197,9 @@ export class SqliteOrderingState implements OrderingSharedState {
   }
 }
 
-/** Rows per INSERT statement (4 parameters each, well under SQLite's limit). */
+/** A batch goes on taking calls in reference order this long after it was begun. */
+const EXTEND_WITHIN_MS = 10_000;
+/** Rows per INSERT statement (5 parameters each, well under SQLite's limit). */
 const ROWS_PER_INSERT = 100;
 
 interface StoredKeys {
@@ -195,6 +220,18 @@ function storedText(text: string): string | Buffer {
 
 /** `String.prototype.isWellFormed` (ES2024, in Node 20; the compiler's library is ES2022). */
 type WellFormedCheck = string & { isWellFormed(): boolean };
+
+/** The keys sorted by reference, the last of a reference given twice kept (as given when they already are). */
+function inReferenceOrder(keys: readonly SharedSpanKeys[]): readonly SharedSpanKeys[] {
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) {
+    sorted = (keys[i - 1] as SharedSpanKeys).ref < (keys[i] as SharedSpanKeys).ref;
+  }
+  if (sorted) return keys;
+  const latest = new Map<string, SharedSpanKeys>();
+  for (const k of keys) latest.set(k.ref, k);
+  return [...latest.keys()].sort().map((ref) => latest.get(ref) as SharedSpanKeys);
+}
 
 function readText(value: string | Buffer): string {
   return typeof value === 'string' ? value : value.toString('utf16le');
