@@ -23,6 +23,7 @@ export class SqliteEventStore implements EventStore, Retention, OrderKeyStore {
   private readonly insert;
   private readonly update;
   private readonly maxSeq;
+  private readonly textMatches;
 
   constructor(private readonly db: SqliteDatabase) {
     this.insert = db.prepare(
@@ -37,6 +38,11 @@ export class SqliteEventStore implements EventStore, Retention, OrderKeyStore {
        WHERE id = @id`,
     );
     this.maxSeq = db.prepare('SELECT coalesce(max(seq), 0) AS m FROM events').pluck();
+    this.textMatches = db
+      .prepare(
+        `SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ${FEW_TEXT_MATCHES})`,
+      )
+      .pluck();
   }
 
   async append(
@@ -111,7 +117,11 @@ export class SqliteEventStore implements EventStore, Retention, OrderKeyStore {
     if (query.q !== undefined) {
       const match = ftsMatch(query.q);
       if (match === null) return { items: [], next: null };
-      where.push('seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH @match)');
+      // Few matches: fetch them by rowid and sort. Many: `+seq` keeps the planner from doing that (a
+      // common word at 10M events is ~10^5 rowid lookups and a sort: seconds); an index in sort order
+      // (or of another filter) drives instead, probing the matches, and stops at `limit`.
+      const few = (this.textMatches.get(match) as number) < FEW_TEXT_MATCHES;
+      where.push(`${few ? 'seq' : '+seq'} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH @match)`);
       params.match = match;
     }
     const asc = query.order === 'asc';
@@ -169,6 +179,9 @@ export class SqliteEventStore implements EventStore, Retention, OrderKeyStore {
     }
   }
 }
+
+/** Below this many full-text matches the matches drive the query; from it on, the sort order does. */
+const FEW_TEXT_MATCHES = 2000;
 
 const ORDERING_COLUMNS = 'order_key, order_offset_ms, order_error_ms, order_late, order_forced, order_final';
 
