@@ -10,7 +10,7 @@ import type { Kafka } from 'kafkajs';
 import { kafkaConfigSchema, type KafkaConfig } from '../sources/kafka/config.ts';
 import { recordLocation, type KafkaRecordDecoder } from '../sources/kafka/record-decoder.ts';
 import { parseLogstashBody } from '../sources/logstash/parse-events.ts';
-import { parseNagiosPayload, type CheckStateTracker } from '../sources/nagios/index.ts';
+import { parseNagiosPayload, trackChecks } from '../sources/nagios/index.ts';
 import type { NagiosInput } from './build-sources.ts';
 import { parsePinpointSpansText } from '../sources/pinpoint/parse-spans.ts';
 import type { DeadLetterStore, EventStore } from '../store/event-store.ts';
@@ -79,7 +79,9 @@ export async function buildQueue(
     // The sink runs the same after-store work (service catalog) as in embedded mode.
     store: {
       append: async (events) => {
-        await deps.sink(await trackChecks(events, deps.nagios.tracker));
+        // Nagios results of the `nagios` topic get their SOFT/HARD state here, in partition order; those
+        // of the internal topic were tracked at intake, and the tracker answers a result it has seen alike.
+        await deps.sink(await trackChecks(deps.nagios.tracker, events));
         return { stored: events.length };
       },
     },
@@ -168,23 +170,4 @@ function inputDecoders(
       (value, meta) => parsePinpointSpansText(value.toString('utf8'), receivedAt(meta.timestamp)),
     ],
   ]);
-}
-
-/**
- * Nagios results read from the `nagios` topic get their SOFT/HARD state here, in partition order, as HTTP
- * and tailed results do at intake. Results that already carry a state type (Nagios' own perfdata, or
- * events of the internal topic, tracked before they were produced) pass through as they are.
- */
-async function trackChecks(
-  events: readonly TributaryEvent[],
-  tracker: CheckStateTracker,
-): Promise<readonly TributaryEvent[]> {
-  if (!events.some((e) => e.kind === 'check' && e.stateType === null)) return events;
-  const out: TributaryEvent[] = [];
-  for (const event of events) {
-    out.push(
-      event.kind === 'check' && event.stateType === null ? (await tracker.observe(event)).event : event,
-    );
-  }
-  return out;
 }

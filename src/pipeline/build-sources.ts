@@ -16,6 +16,7 @@ import {
   createPerfdataFileTail,
   createServiceResolver as createNagiosServiceResolver,
   createStateTracker,
+  trackChecks,
   type CheckState,
   type CheckStateTracker,
   type FilePosition,
@@ -83,8 +84,7 @@ export function buildSources(
         counters: metrics.forComponent('nagios'),
         onError: (err) => logger.warn({ err, path }, 'nagios perfdata tail'),
         consumer: async (result) => {
-          const events = [];
-          for (const event of result.events) events.push((await tracker.observe(event)).event);
+          const events = await trackChecks(tracker, result.events);
           await intake.submit('nagios', { events, rejections: result.rejections });
         },
       }),

@@ -1,13 +1,14 @@
 import { Router } from 'express';
-import type { CheckEvent, ParseResult, TributaryEvent } from '../../core/event.ts';
+import type { ParseResult, TributaryEvent } from '../../core/event.ts';
 import type { Intake } from '../../pipeline/intake.ts';
-import { parseNagiosPayload, type ServiceResolver } from '../../sources/nagios/index.ts';
+import {
+  parseNagiosPayload,
+  trackChecks,
+  type CheckStateTracker,
+  type ServiceResolver,
+} from '../../sources/nagios/index.ts';
 import { ApiError } from '../errors.ts';
 import { ingestHandler, rawBody, requireContentType } from './ingest.ts';
-
-export interface CheckTracker {
-  observe(event: CheckEvent): Promise<{ event: CheckEvent; hardStateChange: boolean }>;
-}
 
 const NAGIOS_TYPES =
   /^(application\/(json|xml|x-www-form-urlencoded|octet-stream)|text\/(plain|xml|tab-separated-values))\b/i;
@@ -20,7 +21,7 @@ const NAGIOS_TYPES =
 export function nagiosRoutes(deps: {
   intake: Intake;
   maxBody: number;
-  tracker: CheckTracker;
+  tracker: CheckStateTracker;
   resolveService?: ServiceResolver;
   /** When set, an NRDP form must carry this token. */
   nrdpToken?: string;
@@ -46,8 +47,7 @@ export function nagiosRoutes(deps: {
         ) {
           throw new ApiError('TRB_FORBIDDEN', 'the NRDP token is not valid');
         }
-        const events: TributaryEvent[] = [];
-        for (const event of parsed.result.events) events.push((await deps.tracker.observe(event)).event);
+        const events = await trackChecks(deps.tracker, parsed.result.events);
         return { events, rejections: parsed.result.rejections };
       },
     ),

@@ -59,6 +59,7 @@ export {
 } from './check-state-store.ts';
 export {
   createStateTracker,
+  trackChecks,
   type CheckStateTracker,
   type StateTrackerOptions,
   type TrackedCheck,

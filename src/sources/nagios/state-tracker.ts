@@ -1,4 +1,4 @@
-import type { CheckEvent } from '../../core/event.ts';
+import type { CheckEvent, TributaryEvent } from '../../core/event.ts';
 import { checkStateKey, type CheckState, type CheckStateStore } from './check-state-store.ts';
 import { INITIAL_STATE, nextState } from './state-type-rules.ts';
 
@@ -12,6 +12,19 @@ export interface TrackedCheck {
 /** Adds Nagios state types to check events. One method, so the pipeline can hold any implementation. */
 export interface CheckStateTracker {
   observe(event: CheckEvent): Promise<TrackedCheck>;
+}
+
+/**
+ * A batch through the tracker, in order: check results get their state type, other events pass as they
+ * are. What every Nagios input (HTTP, the perfdata tail, the Kafka topic) does before handing a batch on.
+ */
+export async function trackChecks(
+  tracker: CheckStateTracker,
+  events: readonly TributaryEvent[],
+): Promise<TributaryEvent[]> {
+  const out: TributaryEvent[] = [];
+  for (const event of events) out.push(event.kind === 'check' ? (await tracker.observe(event)).event : event);
+  return out;
 }
 
 export interface StateTrackerOptions {
