@@ -1,54 +1,128 @@
-import type { OrderRecord } from './order-record.ts';
 import type { SpanEntry } from './span-entry.ts';
 
+/** A closed interval of offset-corrected time, Unix ns. */
+export type Stretch = readonly [bigint, bigint];
+
+/** What is known of where a log was written. */
+export interface LogWhereabouts {
+  host: string | null;
+  /** Raw (possibly truncated) stamp, Unix ns, and the width of the interval it stands for. */
+  stampNs: bigint;
+  granuleNs: bigint;
+  /** The span it was written in, when it names one. */
+  span: SpanEntry | null;
+}
+
 /**
- * Where a log most likely happened, in its host's raw clock (Unix ns). Its stamp is often truncated (to
- * the millisecond, or the second) while spans are stamped to the microsecond. The first guess is its
- * rank among the lines of its file sharing that stamp (`position`, 0..1 through the granule); a log
- * written in a span of the same host is then kept within what is known:
- * - inside its granule `[stamp, stamp + granule)` and inside its span `[start, end]`;
- * - outside the intervals of the span's synchronous children on that host (a thread waiting for a call or
- *   a send does not log meanwhile) - a heuristic, so it only ever picks among the places the first rule
- *   allows: the free stretch nearest the first guess.
- * Placing a log inside its span's bounds also keeps it from pushing the span's end key later.
+ * Where a log can have been written, in corrected time (raw minus `offsetNs`, the offset its host's
+ * events get): its stamp stands for the interval `[stamp, stamp + granule)`; a log written in a span of
+ * the same host is also inside the span (its keys once keyed), and outside the intervals of the span's
+ * synchronous children on that host (a thread waiting for a call or a send does not log meanwhile; the
+ * children's keys once keyed, so a line after a call also follows its key). Stretches in time order.
+ * Where the stamp and the span disagree (a stamp rounded rather than truncated) the span wins.
  */
-export function placeLog(
-  log: OrderRecord,
-  halfGranuleNs: bigint,
-  span: SpanEntry | null,
-  position: number,
-): bigint {
-  const stamp = log.startNs;
-  const granule = 2n * halfGranuleNs;
-  const guess = stamp + (granule * BigInt(Math.round(position * 1e6))) / 1_000_000n;
+export function logStretches(w: LogWhereabouts, offsetNs: bigint): Stretch[] {
+  const from = w.stampNs - offsetNs;
+  const granule: Stretch[] = [[from, from + w.granuleNs]];
+  const span = w.span;
   const s = span?.record;
-  if (!s || s.host !== log.host || s.endNs === null) return guess;
-  const lo = max(stamp, s.startNs);
-  const hi = min(stamp + granule, s.endNs);
-  // The stamp and the span disagree (a stamp rounded rather than truncated): trust the span.
-  if (lo > hi) return clamp(guess, s.startNs, s.endNs);
-  let free: [bigint, bigint][] | null = null;
-  for (const child of span.children) {
-    const end = child.endNs;
-    if (child.host !== log.host || end === null || end <= lo || child.startNs >= hi) continue;
-    if (child.spanKind !== 'client' && child.spanKind !== 'producer' && child.spanKind !== 'internal')
-      continue;
-    const stretches: [bigint, bigint][] = free ?? [[lo, hi]];
-    free = stretches.flatMap(([a, b]) => cut(a, b, child.startNs, end));
-    if (free.length === 0) return clamp(guess, lo, hi);
+  if (!span || !s || s.host !== w.host || s.endNs === null) return granule;
+  const spanLo = span.startKey?.l ?? s.startNs - offsetNs;
+  const spanHi = span.endKey?.l ?? s.endNs - offsetNs;
+  if (spanLo > spanHi) return granule;
+  let lo = max(from, spanLo);
+  let hi = min(from + w.granuleNs, spanHi);
+  if (lo > hi) [lo, hi] = [spanLo, spanHi];
+  let free: Stretch[] = [[lo, hi]];
+  for (const child of span.childSpans) {
+    const c = child.record;
+    if (c === null || c.host !== w.host || c.endNs === null) continue;
+    if (c.spanKind !== 'client' && c.spanKind !== 'producer' && c.spanKind !== 'internal') continue;
+    const cs = child.startKey?.l ?? c.startNs - offsetNs;
+    const ce = child.endKey?.l ?? c.endNs - offsetNs;
+    if (ce <= lo || cs >= hi) continue;
+    const next = free.flatMap(([a, b]) => cut(a, b, cs, ce));
+    // Inside calls whatever the stamp: another thread of the span wrote it; the exclusion does not hold.
+    if (next.length === 0) return free;
+    free = next;
   }
-  if (free === null) return inside(guess, lo, hi);
-  let best: bigint | null = null;
-  for (const [a, b] of free) {
-    const candidate = inside(guess, a, b);
-    if (best === null || abs(candidate - guess) < abs(best - guess)) best = candidate;
-  }
-  return best ?? clamp(guess, lo, hi);
+  return free;
+}
+
+export interface PlacementBounds {
+  /** Greatest corrected time of what precedes it (its span's start, the previous line of its file). */
+  lowerNs: bigint | null;
+  /** Least corrected time the later lines of its file can have been at (and keyed successors). */
+  upperNs: bigint | null;
 }
 
 const NUDGE_NS = 10_000n;
 
-/** The point of `[a, b]` nearest `x`, strictly inside: a log right after a call returned is after its end. */
+/**
+ * Where a log most likely happened, corrected time. `position` (0..1) is its rank among the lines of its
+ * span sharing its stamp, taken through the measure of `stretches`: lines of one span stamped alike are
+ * spread over the time the span was free to log (null for a line without a span: the middle of what its
+ * neighbours leave). The guess is then moved to the
+ * nearest place its neighbours allow (after what precedes it, before the latest place the later lines
+ * of its file can be), strictly inside a stretch: a line right after a call returned is after its end.
+ */
+export function placeLog(
+  stretches: readonly Stretch[],
+  position: number | null,
+  bounds: PlacementBounds,
+): bigint {
+  const allowed = restrict(stretches, bounds);
+  const guess =
+    position === null ? quantile(allowed.length > 0 ? allowed : stretches, 0.5) : spread(stretches, position);
+  if (allowed.length === 0) {
+    const { lowerNs, upperNs } = bounds;
+    if (lowerNs !== null && upperNs !== null && lowerNs >= upperNs) return guess;
+    return clamp(guess, lowerNs ?? guess, upperNs ?? guess);
+  }
+  let best: bigint | null = null;
+  for (const [a, b] of allowed) {
+    const candidate = inside(guess, a, b);
+    if (best === null || abs(candidate - guess) < abs(best - guess)) best = candidate;
+  }
+  return best as bigint;
+}
+
+/** `stretches` cut to `(lowerNs, upperNs)`. */
+function restrict(stretches: readonly Stretch[], { lowerNs, upperNs }: PlacementBounds): Stretch[] {
+  const out: Stretch[] = [];
+  for (const [a, b] of stretches) {
+    const lo = lowerNs !== null && lowerNs > a ? lowerNs : a;
+    const hi = upperNs !== null && upperNs < b ? upperNs : b;
+    if (lo < hi || (lo === hi && lo === a && lo === b)) out.push([lo, hi]);
+  }
+  return out;
+}
+
+/**
+ * The point at `fraction` of `stretches` counted stretch by stretch (each as much as the next, however
+ * long: a thread writes about as many lines between two calls whether it worked there long or not).
+ */
+function spread(stretches: readonly Stretch[], fraction: number): bigint {
+  const at = Math.min(1, Math.max(0, fraction)) * stretches.length;
+  const index = Math.min(stretches.length - 1, Math.floor(at));
+  const [a, b] = stretches[index] as Stretch;
+  return a + ((b - a) * BigInt(Math.round((at - index) * 1e6))) / 1_000_000n;
+}
+
+/** The point at `fraction` of the total length of `stretches` (the first point when they have none). */
+function quantile(stretches: readonly Stretch[], fraction: number): bigint {
+  const total = stretches.reduce((sum, [a, b]) => sum + (b - a), 0n);
+  const first = stretches[0] as Stretch;
+  if (total === 0n) return first[0];
+  let rest = (total * BigInt(Math.round(Math.min(1, Math.max(0, fraction)) * 1e6))) / 1_000_000n;
+  for (const [a, b] of stretches) {
+    if (rest <= b - a) return a + rest;
+    rest -= b - a;
+  }
+  return (stretches[stretches.length - 1] as Stretch)[1];
+}
+
+/** The point of `[a, b]` nearest `x`, strictly inside when it is wide enough. */
 function inside(x: bigint, a: bigint, b: bigint): bigint {
   const inset = min(NUDGE_NS, (b - a) / 2n);
   return clamp(x, a + inset, b - inset);
@@ -59,9 +133,9 @@ function abs(x: bigint): bigint {
 }
 
 /** `[a, b]` without the open interval `(from, to)`. */
-function cut(a: bigint, b: bigint, from: bigint, to: bigint): [bigint, bigint][] {
+function cut(a: bigint, b: bigint, from: bigint, to: bigint): Stretch[] {
   if (to <= a || from >= b) return [[a, b]];
-  const out: [bigint, bigint][] = [];
+  const out: Stretch[] = [];
   if (from > a) out.push([a, from]);
   if (to < b) out.push([to, b]);
   return out;

@@ -3,7 +3,7 @@ import { assignKey } from './assign-key.ts';
 import { CandidateQueue } from './candidate-queue.ts';
 import { CausalIndex } from './causal-index.ts';
 import type { HostOffsets } from './host-offsets.ts';
-import { placeLog } from './log-placement.ts';
+import { logStretches, placeLog } from './log-placement.ts';
 import type { OffsetSample } from './offset-sample.ts';
 import type { OrderKey } from './order-key.ts';
 import type { OrderRecord } from './order-record.ts';
@@ -18,6 +18,9 @@ import { nsToMs, offsetSamplesOf } from './span-offset-samples.ts';
 import { PrecisionTracker } from './timestamp-precision.ts';
 import { Waiters } from './waiters.ts';
 import type { Watermarks } from './watermarks.ts';
+
+/** Later lines of a file looked at to bound where a line can be. */
+const LOOK_AHEAD = 32;
 
 export interface BufferOptions {
   /** How long an event may wait for a missing or pending predecessor (processing time). */
@@ -430,17 +433,13 @@ export class OrderingBuffer {
     // An emitter's HLC stamp is its own causally consistent clock: such events are keyed by it, as is.
     const stamp = p.role === 'end' ? null : r.hlc;
     const offset = r.host === null || stamp !== null ? null : this.applied.at(r.host, nsToMs(p.rawNs));
-    const raw =
-      p.role === 'log'
-        ? placeLog(
-            r,
-            p.halfGranularityNs,
-            p.span,
-            p.track?.granules.position(p.rawNs, r.sequence as bigint) ?? 0.5,
-          )
-        : p.rawNs + p.halfGranularityNs;
-    const pt = stamp?.l ?? raw - BigInt(Math.round((offset?.offsetMs ?? 0) * 1e6));
     const { lower, upper } = boundsOf(p);
+    const offsetNs = BigInt(Math.round((offset?.offsetMs ?? 0) * 1e6));
+    const pt =
+      stamp?.l ??
+      (p.role === 'log'
+        ? this.placeLog(p, offsetNs, lower, upper)
+        : p.rawNs + p.halfGranularityNs - offsetNs);
     let assigned = assignKey({ pt, lower, upper, stamp });
     if (assigned.violated && p.role === 'log' && p.span?.endKey) {
       // A late line whose span was keyed without it, and whose program-order neighbours were keyed past
@@ -490,6 +489,37 @@ export class OrderingBuffer {
     if (waiters) for (const w of waiters) if (w.blockedOn === p) this.ready.push(w);
   }
 
+  /**
+   * Where a log goes (corrected time): among the places its stamp and span leave (`logStretches`), after
+   * what precedes it, and before the latest place any later line of its file, still pending, can be:
+   * lines of one file are in program order, so a line of another span that must come before a call
+   * pulls the lines before it there too.
+   */
+  private placeLog(p: Point, offsetNs: bigint, lower: OrderKey | null, upper: OrderKey | null): bigint {
+    const r = p.record;
+    const where = { host: r.host, stampNs: p.rawNs, granuleNs: 2n * p.halfGranularityNs, span: p.span };
+    let upperNs = upper?.l ?? null;
+    if (p.track && r.sequence !== null) {
+      p.track.forEachPendingAfter(r.sequence, LOOK_AHEAD, (q) => {
+        if (q.role !== 'log') return true;
+        const from = q.rawNs - offsetNs;
+        if (upperNs !== null && from >= upperNs) return false;
+        const stretches = logStretches(
+          { host: q.record.host, stampNs: q.rawNs, granuleNs: 2n * q.halfGranularityNs, span: q.span },
+          offsetNs,
+        );
+        const latest = (stretches[stretches.length - 1] as readonly [bigint, bigint])[1];
+        if (upperNs === null || latest < upperNs) upperNs = latest;
+        return true;
+      });
+    }
+    const inSpan = p.span?.record != null && p.span.record.host === r.host;
+    const position = inSpan
+      ? (p.span as SpanEntry).linePosition(p.rawNs, r.sequence)
+      : (p.track?.granules.position(p.rawNs, r.sequence as bigint) ?? 0.5);
+    return placeLog(logStretches(where, offsetNs), position, { lowerNs: lower?.l ?? null, upperNs });
+  }
+
   private wake(points: readonly Point[]): void {
     for (const w of points) this.ready.push(w);
   }
@@ -500,7 +530,7 @@ export class OrderingBuffer {
       this.offsets.add(sample);
       this.onSample(sample);
     }
-    parent?.addChild(own.record as OrderRecord);
+    parent?.addChild(own);
   }
 
   /** At shutdown: hands every remembered idle span over as if forgotten (`archive` mode keeps them). */

@@ -96,6 +96,50 @@ describe('ordering stage', () => {
     assert.ok(!inside.forced && !inside.late);
   });
 
+  it('places lines sharing a millisecond around the calls of their spans, the later lines bounding the earlier', async () => {
+    const h = harness();
+    const q = '2'.repeat(16);
+    const p = '3'.repeat(16);
+    const c = '4'.repeat(16);
+    // Two requests on host-b; in millisecond 10, a line of Q then a line of P that made a call at 10.2 ms.
+    h.stage.offer([
+      testSpan({ id: 'Q', host: 'host-b', at: 9.5, end: 11, traceId: TRACE, spanId: q, spanKind: 'server' }),
+      testSpan({
+        id: 'C',
+        host: 'host-b',
+        at: 10.2,
+        end: 11.5,
+        traceId: TRACE,
+        spanId: c,
+        parentSpanId: p,
+        spanKind: 'client',
+      }),
+      testSpan({
+        id: 'P',
+        host: 'host-b',
+        at: 9.9,
+        end: 11.6,
+        traceId: TRACE,
+        spanId: p,
+        spanKind: 'server',
+      }),
+    ]);
+    h.stage.offer([
+      log('q-line', 10, { host: 'host-b', traceId: TRACE, spanId: q, sequence: '1' }),
+      log('p-line', 10, { host: 'host-b', traceId: TRACE, spanId: p, sequence: '2' }),
+      log('other', 900, { host: 'host-c' }),
+    ]);
+    h.run(1_500);
+    const qLine = h.point('q-line');
+    const pLine = h.point('p-line');
+    const call = h.point('C', 'start');
+    assert.ok(qLine && pLine && call);
+    // p-line cannot be inside the call, which lasts past its millisecond: it is before the call, and so is
+    // q-line, before it in the file (placed alone, q-line would sit mid-millisecond, after the call's start).
+    assert.ok(compareKeys(qLine.key, pLine.key) < 0, 'program order');
+    assert.ok(compareKeys(pLine.key, call.key) < 0, 'the line precedes the call');
+  });
+
   it('gives up on a missing span after maxWait: the log comes out forced, not dropped', async () => {
     const h = harness();
     h.stage.offer([warmup, log('orphan', 10, { host: 'host-b', traceId: TRACE, spanId: SPAN })]);

@@ -124,7 +124,7 @@ export function boundsOf(p: Point): { lower: OrderKey | null; upper: OrderKey | 
 
 /** Whether a span's child (for a client span: its server span) is here or was keyed elsewhere. */
 export function hasChild(span: SpanEntry): boolean {
-  return span.children.length > 0 || span.remoteChildEnded;
+  return span.childSpans.length > 0 || span.remoteChildEnded;
 }
 
 /** What a client span calls, as the key its expectation is learnt under. */

@@ -129,6 +129,18 @@ export class SourceTrack {
     return bound;
   }
 
+  /**
+   * Calls `visit` with the pending events after `seq` in program order (at most `limit`), nearest first,
+   * until it returns false or an event already keyed comes.
+   */
+  forEachPendingAfter(seq: bigint, limit: number, visit: (q: Point) => boolean): void {
+    const points = this.points;
+    for (let i = upperBound(points, seq), steps = 0; i < points.length && steps < limit; i++, steps++) {
+      const q = points[i] as Point;
+      if (q.state === 'final' || !visit(q)) return;
+    }
+  }
+
   /** Drops keyed events from the front, keeping KEPT_BEHIND of them. */
   private compact(): void {
     const points = this.points;

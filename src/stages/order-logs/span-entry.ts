@@ -27,7 +27,10 @@ export class SpanEntry {
   // Allocated on first use: most spans are named by a handful of events, many by none.
   private logs: Set<Point> | null = null;
   private childEnds: Set<Point> | null = null;
-  private childRecords: OrderRecord[] | null = null;
+  private childEntries: SpanEntry[] | null = null;
+  /** Stamp and sequence of each line written in it (where a line sits among those sharing its stamp). */
+  private lineStamps: bigint[] | null = null;
+  private lineSeqs: (bigint | null)[] | null = null;
   logKeysMin: OrderKey | null = null;
   logKeysMax: OrderKey | null = null;
   childStartsMin: OrderKey | null = null;
@@ -62,21 +65,43 @@ export class SpanEntry {
   }
 
   /** Children seen so far (a few): client/server pairs for clock offsets, and where its logs can be. */
-  get children(): readonly OrderRecord[] {
-    return this.childRecords ?? EMPTY_RECORDS;
+  get childSpans(): readonly SpanEntry[] {
+    return this.childEntries ?? EMPTY_ENTRIES;
   }
 
   addLog(p: Point): void {
     (this.logs ??= new Set()).add(p);
+    if ((this.lineStamps?.length ?? 0) >= MAX_LINES) return;
+    (this.lineStamps ??= []).push(p.rawNs);
+    (this.lineSeqs ??= []).push(p.record.sequence);
+  }
+
+  /**
+   * Where a line sits among the lines of this span sharing its stamp, in (0, 1): the i-th of k is at
+   * (i + 0.5) / k (by sequence; lines without one count as the middle).
+   */
+  linePosition(stampNs: bigint, seq: bigint | null): number {
+    const stamps = this.lineStamps;
+    const seqs = this.lineSeqs;
+    if (!stamps || !seqs || seq === null) return 0.5;
+    let before = 0;
+    let alike = 0;
+    for (let i = 0; i < stamps.length; i++) {
+      if (stamps[i] !== stampNs) continue;
+      alike += 1;
+      const other = seqs[i];
+      if (other !== null && other !== undefined && other < seq) before += 1;
+    }
+    return alike === 0 ? 0.5 : (before + 0.5) / alike;
   }
 
   addChildEnd(p: Point): void {
     (this.childEnds ??= new Set()).add(p);
   }
 
-  addChild(r: OrderRecord): void {
-    const children = (this.childRecords ??= []);
-    children.push(r);
+  addChild(child: SpanEntry): void {
+    const children = (this.childEntries ??= []);
+    children.push(child);
     if (children.length > MAX_CHILDREN) children.shift();
   }
 
@@ -114,8 +139,9 @@ export class SpanEntry {
 }
 
 const EMPTY_POINTS: ReadonlySet<Point> = new Set();
-const EMPTY_RECORDS: readonly OrderRecord[] = [];
+const EMPTY_ENTRIES: readonly SpanEntry[] = [];
 const MAX_CHILDREN = 32;
+const MAX_LINES = 64;
 
 export function spanRef(traceId: string, spanId: string): string {
   return `span\u0000${traceId}\u0000${spanId}`;

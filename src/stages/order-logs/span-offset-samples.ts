@@ -30,7 +30,7 @@ export function offsetSamplesOf(
     if (sample) out.push(sample);
   };
   if (parent?.record) pair(parent.record, r);
-  for (const child of own.children) pair(r, child);
+  for (const child of own.childSpans) if (child.record) pair(r, child.record);
   return out;
 }
 
