@@ -62,13 +62,22 @@ stageDb.close();
 const stageRanks = ranksOf(points, run.order);
 const stage = evaluateOrder(fleet.truth, stageRanks, index.rows, index.traceOfRow);
 const breakdown = breakDownViolations(fleet, index, stageRanks, naiveRanks);
-log('stage judged; measuring its throughput on pre-built events');
-const throughputDb = scratchDatabase();
-const throughput = await measureThroughput(fleet, Math.min(250_000, fleet.deliveries.length), {
-  stage: EMBEDDED_STAGE,
-  shared: (now) => embeddedSharedState(throughputDb.db, now),
-});
-throughputDb.close();
+log('stage judged; measuring its throughput on pre-built events (3 runs, the median counts)');
+const throughputs = [];
+for (let i = 0; i < 3; i++) {
+  const throughputDb = scratchDatabase();
+  throughputs.push(
+    await measureThroughput(fleet, Math.min(250_000, fleet.deliveries.length), {
+      stage: EMBEDDED_STAGE,
+      shared: (now) => embeddedSharedState(throughputDb.db, now),
+    }),
+  );
+  throughputDb.close();
+}
+const cpuRates = throughputs.map((t) => t.events / t.cpuSeconds).sort((a, b) => a - b);
+const cpuRate = cpuRates[1] as number;
+const wallRate = throughputs.map((t) => t.events / t.wallSeconds).sort((a, b) => a - b)[1] as number;
+const peakRetained = Math.max(...throughputs.map((t) => t.peakRetainedBytes));
 log(`end to end through SQLite (store first), first ${e2eSeconds} s`);
 const e2e = await runEndToEnd(fleet, index, e2eSeconds * 1000);
 // The store holds rows (logs, span starts): only edges between two rows can be judged there.
@@ -169,19 +178,19 @@ const rows: [string, string, string, string, string, string][] = [
   ],
   [
     'peak buffer: stage estimate / measured heap held',
-    `${mb(run.peakBufferedBytes)} / ${mb(throughput.peakRetainedBytes)}`,
+    `${mb(run.peakBufferedBytes)} / ${mb(peakRetained)}`,
     '',
     '-',
     '<= 256 MB',
-    Math.max(run.peakBufferedBytes, throughput.peakRetainedBytes) <= 256 * 1024 * 1024 ? 'yes' : 'NO',
+    Math.max(run.peakBufferedBytes, peakRetained) <= 256 * 1024 * 1024 ? 'yes' : 'NO',
   ],
   [
-    'events/s (stage: CPU, pre-built events; e2e: wall, store-bound)',
-    `${Math.round(throughput.events / throughput.cpuSeconds)}`,
+    'events/s (stage: CPU incl. GC threads, median of 3; e2e: wall, store-bound)',
+    `${Math.round(cpuRate)} (${Math.round(cpuRates[0] as number)}-${Math.round(cpuRates[2] as number)}; wall ${Math.round(wallRate)})`,
     `${Math.round(e2e.events / e2e.wallSeconds)}`,
     '-',
     '>= 50000',
-    throughput.events / throughput.cpuSeconds >= 50_000 ? 'yes' : 'NO',
+    cpuRate >= 50_000 ? 'yes' : 'NO',
   ],
   [
     'late / forced / unavoidable violations',

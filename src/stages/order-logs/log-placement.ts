@@ -23,30 +23,62 @@ export interface LogWhereabouts {
  */
 export function logStretches(w: LogWhereabouts, offsetNs: bigint): Stretch[] {
   const from = w.stampNs - offsetNs;
-  const granule: Stretch[] = [[from, from + w.granuleNs]];
-  const span = w.span;
-  const s = span?.record;
-  if (!span || !s || s.host !== w.host || s.endNs === null) return granule;
-  const spanLo = span.startKey?.l ?? s.startNs - offsetNs;
-  const spanHi = span.endKey?.l ?? s.endNs - offsetNs;
-  if (spanLo > spanHi) return granule;
-  let lo = max(from, spanLo);
-  let hi = min(from + w.granuleNs, spanHi);
-  if (lo > hi) [lo, hi] = [spanLo, spanHi];
+  const window = spanWindow(w, offsetNs);
+  if (window === null) return [[from, from + w.granuleNs]];
+  const [lo, hi] = window;
   let free: Stretch[] = [[lo, hi]];
-  for (const child of span.childSpans) {
-    const c = child.record;
-    if (c === null || c.host !== w.host || c.endNs === null) continue;
-    if (c.spanKind !== 'client' && c.spanKind !== 'producer' && c.spanKind !== 'internal') continue;
-    const cs = child.startKey?.l ?? c.startNs - offsetNs;
-    const ce = child.endKey?.l ?? c.endNs - offsetNs;
-    if (ce <= lo || cs >= hi) continue;
-    const next = free.flatMap(([a, b]) => cut(a, b, cs, ce));
+  for (const child of (w.span as SpanEntry).childSpans) {
+    const call = callInterval(child, w.host, offsetNs);
+    if (call === null || call[1] <= lo || call[0] >= hi) continue;
+    const next = free.flatMap(([a, b]) => cut(a, b, call[0], call[1]));
     // Inside calls whatever the stamp: another thread of the span wrote it; the exclusion does not hold.
     if (next.length === 0) return free;
     free = next;
   }
   return free;
+}
+
+/** The end of the last of `logStretches` (the latest a log can have been), without building them. */
+export function latestPlace(w: LogWhereabouts, offsetNs: bigint): bigint {
+  const from = w.stampNs - offsetNs;
+  const window = spanWindow(w, offsetNs);
+  if (window === null) return from + w.granuleNs;
+  const [lo, hi] = window;
+  let latest = hi;
+  // Walk back out of the calls covering the latest place (a few children: repeat until none does).
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const child of (w.span as SpanEntry).childSpans) {
+      const call = callInterval(child, w.host, offsetNs);
+      if (call === null || !(call[0] < latest && latest <= call[1]) || call[0] < lo) continue;
+      if (call[0] === lo) return hi; // the whole window is in calls: as logStretches, no exclusion
+      latest = call[0];
+      moved = true;
+    }
+  }
+  return latest;
+}
+
+/** The granule cut to the span (the span alone where they disagree); null without a span on its host. */
+function spanWindow(w: LogWhereabouts, offsetNs: bigint): Stretch | null {
+  const span = w.span;
+  const s = span?.record;
+  if (!span || !s || s.host !== w.host || s.endNs === null) return null;
+  const spanLo = span.startKey?.l ?? s.startNs - offsetNs;
+  const spanHi = span.endKey?.l ?? s.endNs - offsetNs;
+  if (spanLo > spanHi) return null;
+  const from = w.stampNs - offsetNs;
+  const lo = max(from, spanLo);
+  const hi = min(from + w.granuleNs, spanHi);
+  return lo > hi ? [spanLo, spanHi] : [lo, hi];
+}
+
+/** A synchronous call of a span on `host` (its keys once keyed), or null. */
+function callInterval(child: SpanEntry, host: string | null, offsetNs: bigint): Stretch | null {
+  const c = child.record;
+  if (c === null || c.host !== host || c.endNs === null) return null;
+  if (c.spanKind !== 'client' && c.spanKind !== 'producer' && c.spanKind !== 'internal') return null;
+  return [child.startKey?.l ?? c.startNs - offsetNs, child.endKey?.l ?? c.endNs - offsetNs];
 }
 
 export interface PlacementBounds {

@@ -3,7 +3,7 @@ import { assignKey } from './assign-key.ts';
 import { CandidateQueue } from './candidate-queue.ts';
 import { CausalIndex } from './causal-index.ts';
 import type { HostOffsets } from './host-offsets.ts';
-import { logStretches, placeLog } from './log-placement.ts';
+import { latestPlace, logStretches, placeLog } from './log-placement.ts';
 import type { OffsetSample } from './offset-sample.ts';
 import type { OrderKey } from './order-key.ts';
 import type { OrderRecord } from './order-record.ts';
@@ -20,7 +20,7 @@ import { Waiters } from './waiters.ts';
 import type { Watermarks } from './watermarks.ts';
 
 /** Later lines of a file looked at to bound where a line can be. */
-const LOOK_AHEAD = 32;
+const LOOK_AHEAD = 16;
 
 export interface BufferOptions {
   /** How long an event may wait for a missing or pending predecessor (processing time). */
@@ -504,11 +504,10 @@ export class OrderingBuffer {
         if (q.role !== 'log') return true;
         const from = q.rawNs - offsetNs;
         if (upperNs !== null && from >= upperNs) return false;
-        const stretches = logStretches(
+        const latest = latestPlace(
           { host: q.record.host, stampNs: q.rawNs, granuleNs: 2n * q.halfGranularityNs, span: q.span },
           offsetNs,
         );
-        const latest = (stretches[stretches.length - 1] as readonly [bigint, bigint])[1];
         if (upperNs === null || latest < upperNs) upperNs = latest;
         return true;
       });
