@@ -1,5 +1,8 @@
 import type { SpanEntry } from './span-entry.ts';
 
+/** How far inside a stretch a log goes when it can (a line right after a call is after its end). */
+const NUDGE_NS = 10_000n;
+
 /** A closed interval of offset-corrected time, Unix ns. */
 export type Stretch = readonly [bigint, bigint];
 
@@ -65,7 +68,11 @@ function spanWindow(w: LogWhereabouts, offsetNs: bigint): Stretch | null {
   const s = span?.record;
   if (!span || !s || s.host !== w.host || s.endNs === null) return null;
   const spanLo = span.startKey?.l ?? s.startNs - offsetNs;
-  const spanHi = span.endKey?.l ?? s.endNs - offsetNs;
+  let spanHi = span.endKey?.l ?? s.endNs - offsetNs;
+  // Its end is keyed after its calls' ends: one raised past the span's own end (by its server's end, on
+  // a clock known to a fraction of a millisecond) moves the end out with it, lines after it included.
+  const callsEnd = span.endKey === null ? span.childEndsMax?.l : undefined;
+  if (callsEnd !== undefined && callsEnd + 2n * NUDGE_NS > spanHi) spanHi = callsEnd + 2n * NUDGE_NS;
   if (spanLo > spanHi) return null;
   const from = w.stampNs - offsetNs;
   const lo = max(from, spanLo);
@@ -86,9 +93,14 @@ export interface PlacementBounds {
   lowerNs: bigint | null;
   /** Least corrected time the later lines of its file can have been at (and keyed successors). */
   upperNs: bigint | null;
+  /** Where the earliest of the later lines most likely is: the guess does not go past it. */
+  likelyUpperNs?: bigint | null;
 }
 
-const NUDGE_NS = 10_000n;
+/** Where a line of a span most likely is, alone (`placeLog` without neighbours). */
+export function likelyPlace(w: LogWhereabouts, offsetNs: bigint, position: number): bigint {
+  return spread(logStretches(w, offsetNs), position);
+}
 
 /**
  * Where a log most likely happened, corrected time. `position` (0..1) is its rank among the lines of its
@@ -104,11 +116,15 @@ export function placeLog(
   bounds: PlacementBounds,
 ): bigint {
   const allowed = restrict(stretches, bounds);
-  const guess =
+  let guess =
     position === null ? quantile(allowed.length > 0 ? allowed : stretches, 0.5) : spread(stretches, position);
+  const likelyUpper = bounds.likelyUpperNs ?? null;
+  if (likelyUpper !== null && guess > likelyUpper) guess = likelyUpper;
   if (allowed.length === 0) {
     const { lowerNs, upperNs } = bounds;
-    if (lowerNs !== null && upperNs !== null && lowerNs >= upperNs) return guess;
+    // What precedes it is already past where a later line can be: one of them is misplaced. Right after
+    // its predecessor, the line does not carry the error further than it is.
+    if (lowerNs !== null && upperNs !== null && lowerNs >= upperNs) return lowerNs;
     return clamp(guess, lowerNs ?? guess, upperNs ?? guess);
   }
   let best: bigint | null = null;

@@ -3,7 +3,7 @@ import { assignKey } from './assign-key.ts';
 import { CandidateQueue } from './candidate-queue.ts';
 import { CausalIndex } from './causal-index.ts';
 import type { HostOffsets } from './host-offsets.ts';
-import { latestPlace, logStretches, placeLog } from './log-placement.ts';
+import { latestPlace, likelyPlace, logStretches, placeLog } from './log-placement.ts';
 import type { OffsetSample } from './offset-sample.ts';
 import type { OrderKey } from './order-key.ts';
 import type { OrderRecord } from './order-record.ts';
@@ -18,6 +18,22 @@ import { nsToMs, offsetSamplesOf } from './span-offset-samples.ts';
 import { PrecisionTracker } from './timestamp-precision.ts';
 import { Waiters } from './waiters.ts';
 import type { Watermarks } from './watermarks.ts';
+
+/**
+ * When (raw clock) a point most likely happened, to take its host's offset at: a log stamped to the
+ * second may have been written most of a second after its stamp, and the offset can change meanwhile;
+ * inside its span, the middle of where the two overlap.
+ */
+function likelyRawNs(p: Point): bigint {
+  if (p.role !== 'log') return p.rawNs;
+  const from = p.rawNs;
+  const to = p.rawNs + 2n * p.halfGranularityNs;
+  const s = p.span?.record;
+  if (!s || s.host !== p.record.host || s.endNs === null || s.endNs < from || s.startNs > to) return from;
+  const lo = s.startNs > from ? s.startNs : from;
+  const hi = s.endNs < to ? s.endNs : to;
+  return (lo + hi) / 2n;
+}
 
 /** Later lines of a file looked at to bound where a line can be. */
 const LOOK_AHEAD = 16;
@@ -432,7 +448,7 @@ export class OrderingBuffer {
     const r = p.record;
     // An emitter's HLC stamp is its own causally consistent clock: such events are keyed by it, as is.
     const stamp = p.role === 'end' ? null : r.hlc;
-    const offset = r.host === null || stamp !== null ? null : this.applied.at(r.host, nsToMs(p.rawNs));
+    const offset = r.host === null || stamp !== null ? null : this.applied.at(r.host, nsToMs(likelyRawNs(p)));
     const { lower, upper } = boundsOf(p);
     const offsetNs = BigInt(Math.round((offset?.offsetMs ?? 0) * 1e6));
     const pt =
@@ -493,21 +509,30 @@ export class OrderingBuffer {
    * Where a log goes (corrected time): among the places its stamp and span leave (`logStretches`), after
    * what precedes it, and before the latest place any later line of its file, still pending, can be:
    * lines of one file are in program order, so a line of another span that must come before a call
-   * pulls the lines before it there too.
+   * pulls the lines before it there too. Its guess does not go past where the later lines most likely
+   * are either: a line put late would raise every line after it onto its key.
    */
   private placeLog(p: Point, offsetNs: bigint, lower: OrderKey | null, upper: OrderKey | null): bigint {
     const r = p.record;
     const where = { host: r.host, stampNs: p.rawNs, granuleNs: 2n * p.halfGranularityNs, span: p.span };
     let upperNs = upper?.l ?? null;
+    let likelyUpperNs: bigint | null = null;
     if (p.track && r.sequence !== null) {
       p.track.forEachPendingAfter(r.sequence, LOOK_AHEAD, (q) => {
         if (q.role !== 'log') return true;
         const from = q.rawNs - offsetNs;
         if (upperNs !== null && from >= upperNs) return false;
-        const latest = latestPlace(
-          { host: q.record.host, stampNs: q.rawNs, granuleNs: 2n * q.halfGranularityNs, span: q.span },
-          offsetNs,
-        );
+        const qw = {
+          host: q.record.host,
+          stampNs: q.rawNs,
+          granuleNs: 2n * q.halfGranularityNs,
+          span: q.span,
+        };
+        const latest = latestPlace(qw, offsetNs);
+        if (q.span?.record != null && q.span.record.host === q.record.host) {
+          const likely = likelyPlace(qw, offsetNs, q.span.linePosition(q.rawNs, q.record.sequence));
+          if (likelyUpperNs === null || likely < likelyUpperNs) likelyUpperNs = likely;
+        }
         if (upperNs === null || latest < upperNs) upperNs = latest;
         return true;
       });
@@ -516,7 +541,11 @@ export class OrderingBuffer {
     const position = inSpan
       ? (p.span as SpanEntry).linePosition(p.rawNs, r.sequence)
       : (p.track?.granules.position(p.rawNs, r.sequence as bigint) ?? 0.5);
-    return placeLog(logStretches(where, offsetNs), position, { lowerNs: lower?.l ?? null, upperNs });
+    return placeLog(logStretches(where, offsetNs), position, {
+      lowerNs: lower?.l ?? null,
+      upperNs,
+      likelyUpperNs,
+    });
   }
 
   private wake(points: readonly Point[]): void {
