@@ -7,7 +7,7 @@ import { latestPlace, likelyPlace, logStretches, placeLog } from './log-placemen
 import type { OffsetSample } from './offset-sample.ts';
 import type { OrderKey } from './order-key.ts';
 import type { OrderRecord } from './order-record.ts';
-import { createPoint, pointId, type Point, type ReleasedPoint } from './point.ts';
+import { createPoint, pointId, type LogPlaces, type Point, type ReleasedPoint } from './point.ts';
 import { HostProgress } from './host-progress.ts';
 import { blockerOf, boundsOf, calleeKey, hasChild, PROGRESS, skip } from './point-links.ts';
 import { sequenceRef, type SourceTrack } from './source-track.ts';
@@ -522,17 +522,8 @@ export class OrderingBuffer {
         if (q.role !== 'log') return true;
         const from = q.rawNs - offsetNs;
         if (upperNs !== null && from >= upperNs) return false;
-        const qw = {
-          host: q.record.host,
-          stampNs: q.rawNs,
-          granuleNs: 2n * q.halfGranularityNs,
-          span: q.span,
-        };
-        const latest = latestPlace(qw, offsetNs);
-        if (q.span?.record != null && q.span.record.host === q.record.host) {
-          const likely = likelyPlace(qw, offsetNs, q.span.linePosition(q.rawNs, q.record.sequence));
-          if (likelyUpperNs === null || likely < likelyUpperNs) likelyUpperNs = likely;
-        }
+        const { latest, likely } = this.placesOf(q, offsetNs);
+        if (likely !== null && (likelyUpperNs === null || likely < likelyUpperNs)) likelyUpperNs = likely;
         if (upperNs === null || latest < upperNs) upperNs = latest;
         return true;
       });
@@ -546,6 +537,26 @@ export class OrderingBuffer {
       upperNs,
       likelyUpperNs,
     });
+  }
+
+  /** A later line's latest and likeliest places, worked out again only when its span changed. */
+  private placesOf(q: Point, offsetNs: bigint): LogPlaces {
+    const span = q.span;
+    const version = span?.placesVersion ?? -1;
+    const cached = q.places;
+    if (cached && cached.offsetNs === offsetNs && cached.spanVersion === version) return cached;
+    const where = { host: q.record.host, stampNs: q.rawNs, granuleNs: 2n * q.halfGranularityNs, span };
+    const inSpan = span?.record != null && span.record.host === q.record.host;
+    const places: LogPlaces = {
+      offsetNs,
+      spanVersion: version,
+      latest: latestPlace(where, offsetNs),
+      likely: inSpan
+        ? likelyPlace(where, offsetNs, (span as SpanEntry).linePosition(q.rawNs, q.record.sequence))
+        : null,
+    };
+    q.places = places;
+    return places;
   }
 
   private wake(points: readonly Point[]): void {

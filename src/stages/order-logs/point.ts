@@ -48,6 +48,16 @@ export interface Point {
   readonly parent: SpanEntry | null;
   /** Program order of its emitter, when it has a sequence. */
   readonly track: SourceTrack | null;
+  /** Logs: where it can latest and most likely be, as last worked out (see OrderingBuffer.placeLog). */
+  places: LogPlaces | null;
+}
+
+/** A log's latest and likeliest places (corrected ns) for one offset and one state of its span. */
+export interface LogPlaces {
+  offsetNs: bigint;
+  spanVersion: number;
+  latest: bigint;
+  likely: bigint | null;
 }
 
 /** A point as the buffer releases it: keyed. */
@@ -96,5 +106,6 @@ export function createPoint(fields: {
     span: fields.span,
     parent: fields.parent,
     track: fields.track,
+    places: null,
   };
 }

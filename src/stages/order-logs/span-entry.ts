@@ -36,6 +36,8 @@ export class SpanEntry {
   childStartsMin: OrderKey | null = null;
   childEndsMax: OrderKey | null = null;
   touchedMs = 0;
+  /** Counts changes to what tells where its lines can be (lines, children, their keys). */
+  private changes = 0;
 
   private refText: string | null = null;
 
@@ -69,7 +71,18 @@ export class SpanEntry {
     return this.childEntries ?? EMPTY_ENTRIES;
   }
 
+  /** Changes with anything `logStretches` reads of it: a cache of a line's places is valid while it holds. */
+  get placesVersion(): number {
+    return (
+      this.changes * 8 +
+      (this.record === null ? 0 : 4) +
+      (this.startKey === null ? 0 : 2) +
+      (this.endKey === null ? 0 : 1)
+    );
+  }
+
   addLog(p: Point): void {
+    this.changes += 1;
     (this.logs ??= new Set()).add(p);
     if ((this.lineStamps?.length ?? 0) >= MAX_LINES) return;
     (this.lineStamps ??= []).push(p.rawNs);
@@ -100,6 +113,7 @@ export class SpanEntry {
   }
 
   addChild(child: SpanEntry): void {
+    this.changes += 1;
     const children = (this.childEntries ??= []);
     children.push(child);
     if (children.length > MAX_CHILDREN) children.shift();
@@ -121,10 +135,12 @@ export class SpanEntry {
   }
 
   childStartKeyed(key: OrderKey): void {
+    this.changes += 1;
     this.childStartsMin = minKey(this.childStartsMin, key);
   }
 
   childEndKeyed(p: Point | null, key: OrderKey): void {
+    this.changes += 1;
     if (p) this.childEnds?.delete(p);
     this.childEndsMax = maxKey(this.childEndsMax, key);
   }
