@@ -14,6 +14,8 @@ export interface LogWhereabouts {
   granuleNs: bigint;
   /** The span it was written in, when it names one. */
   span: SpanEntry | null;
+  /** The latest the span can end, corrected time (within its callers, see OrderingBuffer.endBound). */
+  spanEndBoundNs?: bigint | null;
 }
 
 /**
@@ -69,6 +71,9 @@ function spanWindow(w: LogWhereabouts, offsetNs: bigint): Stretch | null {
   if (!span || !s || s.host !== w.host || s.endNs === null) return null;
   const spanLo = span.startKey?.l ?? s.startNs - offsetNs;
   let spanHi = span.endKey?.l ?? s.endNs - offsetNs;
+  if (span.endKey === null && w.spanEndBoundNs != null && w.spanEndBoundNs < spanHi) {
+    spanHi = w.spanEndBoundNs > spanLo ? w.spanEndBoundNs : spanLo;
+  }
   // Its end is keyed after its calls' ends: one raised past the span's own end (by its server's end, on
   // a clock known to a fraction of a millisecond) moves the end out with it, lines after it included.
   const callsEnd = span.endKey === null ? span.childEndsMax?.l : undefined;

@@ -168,6 +168,7 @@ export class OrderingBuffer {
     const start = this.point(r, 'start', r.startNs, half, nowMs, own, parent, track);
     const end = this.point(r, 'end', r.endNs ?? r.startNs, half, nowMs, own, parent, null);
     own.record = r;
+    own.parentEntry = hasParent ? parent : null;
     own.start = start;
     own.end = end;
     track?.addPending(start);
@@ -222,9 +223,19 @@ export class OrderingBuffer {
       this.forceChain(p, nowMs);
       this.drain(nowMs);
     }
-    if (this.holdHead > 4096 && this.holdHead > arrivals.length / 2) {
-      this.arrivals = arrivals.slice(this.holdHead);
-      this.waitHead -= this.holdHead;
+    // Keyed points have no deadline left: dropped from the arrival list once they are most of it (it
+    // would otherwise hold every point, and its event's record, for `maxHoldMs`).
+    if (arrivals.length - this.holdHead > 4096 && arrivals.length - this.holdHead > 2 * this.unreleased) {
+      const kept: Point[] = [];
+      let waitHead = 0;
+      for (let i = this.holdHead; i < arrivals.length; i++) {
+        const p = arrivals[i] as Point;
+        if (p.state === 'final') continue;
+        if (i < this.waitHead) waitHead += 1;
+        kept.push(p);
+      }
+      this.arrivals = kept;
+      this.waitHead = waitHead;
       this.holdHead = 0;
     }
     while (this.bufferedBytes > this.options.maxBufferBytes && this.pending.size > 0) {
@@ -455,7 +466,7 @@ export class OrderingBuffer {
       stamp?.l ??
       (p.role === 'log'
         ? this.placeLog(p, offsetNs, lower, upper)
-        : p.rawNs + p.halfGranularityNs - offsetNs);
+        : this.withinCallers(p, p.rawNs + p.halfGranularityNs - offsetNs));
     let assigned = assignKey({ pt, lower, upper, stamp });
     if (assigned.violated && p.role === 'log' && p.span?.endKey) {
       // A late line whose span was keyed without it, and whose program-order neighbours were keyed past
@@ -514,7 +525,13 @@ export class OrderingBuffer {
    */
   private placeLog(p: Point, offsetNs: bigint, lower: OrderKey | null, upper: OrderKey | null): bigint {
     const r = p.record;
-    const where = { host: r.host, stampNs: p.rawNs, granuleNs: 2n * p.halfGranularityNs, span: p.span };
+    const where = {
+      host: r.host,
+      stampNs: p.rawNs,
+      granuleNs: 2n * p.halfGranularityNs,
+      span: p.span,
+      spanEndBoundNs: this.endBound(p.span, 0),
+    };
     let upperNs = upper?.l ?? null;
     let likelyUpperNs: bigint | null = null;
     if (p.track && r.sequence !== null) {
@@ -539,13 +556,51 @@ export class OrderingBuffer {
     });
   }
 
+  /**
+   * A span's instants no later than the end of the calls it is inside: a server span on a clock whose
+   * NTP step is not known yet would otherwise put its lines and calls after its caller's answer.
+   */
+  private withinCallers(p: Point, pt: bigint): bigint {
+    const bound = this.endBound(p.role === 'start' ? p.span : p.parent, 0, p.role === 'start');
+    return bound !== null && bound < pt ? bound : pt;
+  }
+
+  /**
+   * The latest corrected time `span` can end at: its end on its host's clock (the current estimate),
+   * and, for a synchronous call, no later than the end of the span it was called from, up the chain
+   * (a few levels). Its key once keyed. `before` leaves a microsecond for its end.
+   */
+  private endBound(span: SpanEntry | null, depth: number, before = false): bigint | null {
+    const r = span?.record;
+    if (!span || !r || r.endNs === null) return null;
+    let bound: bigint;
+    if (span.endKey !== null) bound = span.endKey.l;
+    else {
+      const estimate =
+        r.host === null || r.hlc !== null ? null : this.offsets.offsetAt(r.host, nsToMs(r.endNs));
+      bound = r.endNs - BigInt(Math.round((estimate?.offsetMs ?? 0) * 1e6));
+      const parent = span.parentEntry;
+      if (parent && depth < 8 && r.spanKind !== 'consumer' && parent.record?.spanKind !== 'producer') {
+        const up = this.endBound(parent, depth + 1);
+        if (up !== null && up < bound) bound = up;
+      }
+    }
+    return before ? bound - 1_000n : bound;
+  }
+
   /** A later line's latest and likeliest places, worked out again only when its span changed. */
   private placesOf(q: Point, offsetNs: bigint): LogPlaces {
     const span = q.span;
     const version = span?.placesVersion ?? -1;
     const cached = q.places;
     if (cached && cached.offsetNs === offsetNs && cached.spanVersion === version) return cached;
-    const where = { host: q.record.host, stampNs: q.rawNs, granuleNs: 2n * q.halfGranularityNs, span };
+    const where = {
+      host: q.record.host,
+      stampNs: q.rawNs,
+      granuleNs: 2n * q.halfGranularityNs,
+      span,
+      spanEndBoundNs: this.endBound(span, 0),
+    };
     const inSpan = span?.record != null && span.record.host === q.record.host;
     const places: LogPlaces = {
       offsetNs,

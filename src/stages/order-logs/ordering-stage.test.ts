@@ -140,6 +140,75 @@ describe('ordering stage', () => {
     assert.ok(compareKeys(pLine.key, call.key) < 0, 'the line precedes the call');
   });
 
+  it('keeps a server span, and its lines, inside its call when its clock jumped and the estimate has not followed', async () => {
+    const h = harness();
+    const calls = [];
+    // Ten calls from host-a to host-b with clocks that agree: the estimate learns offset 0.
+    for (let i = 0; i < 10; i++) {
+      const client = `c${i}`.padEnd(16, '0');
+      const server = `s${i}`.padEnd(16, '0');
+      const at = 10 + i * 20;
+      calls.push(
+        testSpan({
+          id: `client${i}`,
+          host: 'host-a',
+          at,
+          end: at + 10,
+          traceId: TRACE,
+          spanId: client,
+          spanKind: 'client',
+        }),
+        testSpan({
+          id: `server${i}`,
+          host: 'host-b',
+          at: at + 1,
+          end: at + 9,
+          traceId: TRACE,
+          spanId: server,
+          parentSpanId: client,
+          spanKind: 'server',
+        }),
+      );
+    }
+    h.stage.offer(calls);
+    // Then host-b's clock jumps 50 ms ahead: one call, its server span and a line in it read 50 ms late.
+    const client = 'cc'.padEnd(16, '0');
+    const server = 'ss'.padEnd(16, '0');
+    h.stage.offer([
+      testSpan({
+        id: 'client',
+        host: 'host-a',
+        at: 300,
+        end: 310,
+        traceId: TRACE,
+        spanId: client,
+        spanKind: 'client',
+      }),
+      testSpan({
+        id: 'server',
+        host: 'host-b',
+        at: 351,
+        end: 359,
+        traceId: TRACE,
+        spanId: server,
+        parentSpanId: client,
+        spanKind: 'server',
+      }),
+      log('server-line', 352, { host: 'host-b', traceId: TRACE, spanId: server, sequence: '1' }),
+      log('after-call', 312, { host: 'host-a', sequence: '1' }),
+      log('other', 2_000, { host: 'host-c' }),
+    ]);
+    h.run(3_000);
+    const after = h.point('after-call');
+    const start = h.point('server', 'start');
+    const line = h.point('server-line');
+    const callEnd = h.point('client', 'end');
+    assert.ok(after && start && line && callEnd);
+    assert.ok(compareKeys(start.key, callEnd.key) < 0, 'the server starts before its call ends');
+    assert.ok(compareKeys(line.key, callEnd.key) < 0, 'its line too');
+    assert.ok(compareKeys(line.key, after.key) < 0, 'and before what its caller did after the call');
+  });
+
   it('gives up on a missing span after maxWait: the log comes out forced, not dropped', async () => {
     const h = harness();
     h.stage.offer([warmup, log('orphan', 10, { host: 'host-b', traceId: TRACE, spanId: SPAN })]);

@@ -17,6 +17,8 @@ export class SpanEntry {
   remote = false;
   /** A child (its server span) was keyed by another replica: its end key is in `childEndsMax`. */
   remoteChildEnded = false;
+  /** The span it was called from (set when it arrives), whose end bounds its own. */
+  parentEntry: SpanEntry | null = null;
   /**
    * Its keys are being asked of the shared state: a late event names it and this stage does not know it,
    * maybe because it was keyed and forgotten. Events following it wait for the answer.
