@@ -9,7 +9,7 @@ import type { OrderKey } from './order-key.ts';
 import type { OrderRecord } from './order-record.ts';
 import { createPoint, pointId, type LogPlaces, type Point, type ReleasedPoint } from './point.ts';
 import { HostProgress } from './host-progress.ts';
-import { blockerOf, boundsOf, calleeKey, hasChild, PROGRESS, skip } from './point-links.ts';
+import { blockerOf, boundsOf, calleeKey, hasChild, parentKey, PROGRESS, skip } from './point-links.ts';
 import { sequenceRef, type SourceTrack } from './source-track.ts';
 import { childRef, SpanEntry } from './span-entry.ts';
 import { SpanExpectations } from './span-expectations.ts';
@@ -498,7 +498,7 @@ export class OrderingBuffer {
       if (this.sharing === 'replicas') this.keyedSpans.add(own);
       if (p.parent) {
         p.parent.childStartKeyed(key);
-        this.expectations.outcome('parent', r.host, p.parent.present);
+        this.expectations.outcome('parent', parentKey(r), p.parent.present);
       }
     } else {
       const own = p.span as SpanEntry;

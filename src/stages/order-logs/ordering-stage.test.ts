@@ -209,6 +209,48 @@ describe('ordering stage', () => {
     assert.ok(compareKeys(line.key, after.key) < 0, 'and before what its caller did after the call');
   });
 
+  it("learns that a host's server spans name callers never exported, though its client spans' parents are always there", async () => {
+    const h = harness();
+    const server = (id: string, at: number, spanId: string, parent: string) =>
+      testSpan({
+        id,
+        host: 'host-g',
+        at,
+        end: at + 20,
+        traceId: TRACE,
+        spanId,
+        parentSpanId: parent,
+        spanKind: 'server',
+      });
+    const client = (id: string, at: number, spanId: string, parent: string) =>
+      testSpan({
+        id,
+        host: 'host-g',
+        at,
+        end: at + 5,
+        traceId: TRACE,
+        spanId,
+        parentSpanId: parent,
+        spanKind: 'client',
+      });
+    h.stage.offer([warmup, server('root-1', 10, 'r1'.padEnd(16, '0'), 'f1'.padEnd(16, '0'))]);
+    h.stage.offer(
+      [1, 2, 3, 4, 5].map((n) => client(`call-${n}`, 10 + n, `c${n}`.padEnd(16, '0'), 'r1'.padEnd(16, '0'))),
+    );
+    h.stage.offer([log('other-1', 400, { host: 'host-c' })]);
+    h.run(1_000);
+    assert.equal(h.point('root-1', 'start')?.forced, true, 'the first untraced caller was waited for');
+    assert.ok([1, 2, 3, 4, 5].every((n) => h.point(`call-${n}`, 'start') !== undefined));
+    // The next request from an untraced caller: not waited for, though host-g's client spans always
+    // found their parent.
+    h.stage.offer([server('root-2', 1_200, 'r2'.padEnd(16, '0'), 'f2'.padEnd(16, '0'))]);
+    h.stage.offer([log('other-2', 1_600, { host: 'host-c' })]);
+    h.run(300);
+    const root = h.point('root-2', 'start');
+    assert.ok(root, 'released without waiting the whole maxWait');
+    assert.equal(root.forced, false);
+  });
+
   it('gives up on a missing span after maxWait: the log comes out forced, not dropped', async () => {
     const h = harness();
     h.stage.offer([warmup, log('orphan', 10, { host: 'host-b', traceId: TRACE, spanId: SPAN })]);

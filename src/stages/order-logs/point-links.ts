@@ -69,8 +69,9 @@ export function blockerOf(p: Point, ctx: LinkContext, force: boolean): Point | s
     if (unkeyed(p, previousSpan.start)) return previousSpan.start;
     if (!previousSpan.present && !isSkipped(p, previousSpan.ref)) {
       const kind = p.role === 'start' ? 'parent' : 'log';
+      const key = p.role === 'start' ? parentKey(r) : r.host;
       // Its keys may be in the shared state (keyed, then forgotten here): wait for the answer.
-      if (previousSpan.recalling || ctx.expectations.expected(kind, r.host, ctx.nowMs)) {
+      if (previousSpan.recalling || ctx.expectations.expected(kind, key, ctx.nowMs)) {
         if (waiting) return previousSpan.ref;
         skip(p, previousSpan.ref);
       }
@@ -125,6 +126,15 @@ export function boundsOf(p: Point): { lower: OrderKey | null; upper: OrderKey | 
 /** Whether a span's child (for a client span: its server span) is here or was keyed elsewhere. */
 export function hasChild(span: SpanEntry): boolean {
   return span.childSpans.length > 0 || span.remoteChildEnded;
+}
+
+/**
+ * Whose parent a span waits for, as the key its expectation is learnt under: host and kind, as a host's
+ * server spans name callers that may never export (an untraced client), its client spans name their
+ * own server span, always there.
+ */
+export function parentKey(r: OrderRecord): string {
+  return `${r.host ?? ''}\u0000${r.spanKind ?? ''}`;
 }
 
 /** What a client span calls, as the key its expectation is learnt under. */
