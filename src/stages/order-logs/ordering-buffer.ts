@@ -561,7 +561,9 @@ export class OrderingBuffer {
    * NTP step is not known yet would otherwise put its lines and calls after its caller's answer.
    */
   private withinCallers(p: Point, pt: bigint): bigint {
-    const bound = this.endBound(p.role === 'start' ? p.span : p.parent, 0, p.role === 'start');
+    // Its own span's bound: its end on its clock, and its callers' ends only where it is a synchronous
+    // call (a consumer's end is not bounded by its producer's).
+    const bound = this.endBound(p.span, 0, p.role === 'start');
     return bound !== null && bound < pt ? bound : pt;
   }
 

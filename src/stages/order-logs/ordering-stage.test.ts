@@ -251,6 +251,45 @@ describe('ordering stage', () => {
     assert.equal(root.forced, false);
   });
 
+  it('does not bound a consumer by the end of the producer that sent its message', async () => {
+    const h = harness();
+    const producer = 'p1'.padEnd(16, '0');
+    const consumer = 'q1'.padEnd(16, '0');
+    h.stage.offer([
+      warmup,
+      testSpan({
+        id: 'produce',
+        host: 'host-a',
+        at: 10,
+        end: 10.3,
+        traceId: TRACE,
+        spanId: producer,
+        spanKind: 'producer',
+      }),
+      testSpan({
+        id: 'consume',
+        host: 'host-b',
+        at: 30,
+        end: 40,
+        traceId: TRACE,
+        spanId: consumer,
+        parentSpanId: producer,
+        spanKind: 'consumer',
+      }),
+      log('consuming', 31, { host: 'host-b', traceId: TRACE, spanId: consumer, sequence: '1' }),
+      log('meanwhile', 35, { host: 'host-b', sequence: '2' }),
+      log('other', 900, { host: 'host-c' }),
+    ]);
+    h.run(1_500);
+    const end = h.point('consume', 'end');
+    const meanwhile = h.point('meanwhile');
+    assert.ok(end && meanwhile);
+    assert.ok(
+      compareKeys(meanwhile.key, end.key) < 0,
+      'the consumer ends at 40 ms on its clock, after 35 ms',
+    );
+  });
+
   it('gives up on a missing span after maxWait: the log comes out forced, not dropped', async () => {
     const h = harness();
     h.stage.offer([warmup, log('orphan', 10, { host: 'host-b', traceId: TRACE, spanId: SPAN })]);
