@@ -93,7 +93,7 @@ export class SpanEntry {
 
   /**
    * Where a line sits among the lines of this span sharing its stamp, in (0, 1): the i-th of k is at
-   * (i + 0.5) / k (by sequence; lines without one count as the middle).
+   * (i + 0.5) / k, by sequence (a line without one is 0.5; others without one count as after it).
    */
   linePosition(stampNs: bigint, seq: bigint | null): number {
     const stamps = this.lineStamps;
