@@ -3,7 +3,7 @@ import { assignKey } from './assign-key.ts';
 import { CandidateQueue } from './candidate-queue.ts';
 import { CausalIndex } from './causal-index.ts';
 import type { HostOffsets } from './host-offsets.ts';
-import { latestPlace, likelyPlace, logStretches, placeLog } from './log-placement.ts';
+import { latestPlace, likelyPlace, logStretches, placeLog, type LogWhereabouts } from './log-placement.ts';
 import type { OffsetSample } from './offset-sample.ts';
 import type { OrderKey } from './order-key.ts';
 import type { OrderRecord } from './order-record.ts';
@@ -33,6 +33,13 @@ function likelyRawNs(p: Point): bigint {
   const lo = s.startNs > from ? s.startNs : from;
   const hi = s.endNs < to ? s.endNs : to;
   return (lo + hi) / 2n;
+}
+
+/** Where log `p` sits among its span's lines sharing its stamp; null when its span is not known on its host. */
+function positionInSpan(p: Point): number | null {
+  const span = p.span;
+  if (span?.record == null || span.record.host !== p.record.host) return null;
+  return span.linePosition(p.rawNs, p.record.sequence);
 }
 
 /** Later lines of a file looked at to bound where a line can be. */
@@ -525,13 +532,7 @@ export class OrderingBuffer {
    */
   private placeLog(p: Point, offsetNs: bigint, lower: OrderKey | null, upper: OrderKey | null): bigint {
     const r = p.record;
-    const where = {
-      host: r.host,
-      stampNs: p.rawNs,
-      granuleNs: 2n * p.halfGranularityNs,
-      span: p.span,
-      spanEndBoundNs: this.endBound(p.span, 0),
-    };
+    const where = this.whereabouts(p);
     let upperNs = upper?.l ?? null;
     let likelyUpperNs: bigint | null = null;
     if (p.track && r.sequence !== null) {
@@ -545,10 +546,7 @@ export class OrderingBuffer {
         return true;
       });
     }
-    const inSpan = p.span?.record != null && p.span.record.host === r.host;
-    const position = inSpan
-      ? (p.span as SpanEntry).linePosition(p.rawNs, r.sequence)
-      : (p.track?.granules.position(p.rawNs, r.sequence as bigint) ?? 0.5);
+    const position = positionInSpan(p) ?? p.track?.granules.position(p.rawNs, r.sequence as bigint) ?? 0.5;
     return placeLog(logStretches(where, offsetNs), position, {
       lowerNs: lower?.l ?? null,
       upperNs,
@@ -590,27 +588,30 @@ export class OrderingBuffer {
     return before ? bound - 1_000n : bound;
   }
 
+  /** What is known of where log `p` was written (see log-placement.ts). */
+  private whereabouts(p: Point): LogWhereabouts {
+    return {
+      host: p.record.host,
+      stampNs: p.rawNs,
+      granuleNs: 2n * p.halfGranularityNs,
+      span: p.span,
+      spanEndBoundNs: this.endBound(p.span, 0),
+    };
+  }
+
   /** A later line's latest and likeliest places, worked out again only when its span changed. */
   private placesOf(q: Point, offsetNs: bigint): LogPlaces {
     const span = q.span;
     const version = span?.placesVersion ?? -1;
     const cached = q.places;
     if (cached && cached.offsetNs === offsetNs && cached.spanVersion === version) return cached;
-    const where = {
-      host: q.record.host,
-      stampNs: q.rawNs,
-      granuleNs: 2n * q.halfGranularityNs,
-      span,
-      spanEndBoundNs: this.endBound(span, 0),
-    };
-    const inSpan = span?.record != null && span.record.host === q.record.host;
+    const where = this.whereabouts(q);
+    const position = positionInSpan(q);
     const places: LogPlaces = {
       offsetNs,
       spanVersion: version,
       latest: latestPlace(where, offsetNs),
-      likely: inSpan
-        ? likelyPlace(where, offsetNs, (span as SpanEntry).linePosition(q.rawNs, q.record.sequence))
-        : null,
+      likely: position === null ? null : likelyPlace(where, offsetNs, position),
     };
     q.places = places;
     return places;
